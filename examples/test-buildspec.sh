@@ -146,6 +146,12 @@ json_valid() {
 
 manifest_has() { grep -qF -- "$2" "$1"; }
 
+# lacks FILE REGEX: no line of FILE matches the extended REGEX.
+lacks() { ! grep -qE -- "$2" "$1"; }
+
+# php_lints DIR: every .php file under DIR passes `php -l`.
+php_lints() { find "$1" -name '*.php' -print0 | xargs -0 -n1 php -l >/dev/null; }
+
 # --- the buildspec itself --------------------------------------------------------------
 
 extract_commands "$buildspec" "$work/commands"
@@ -205,7 +211,7 @@ done
 
 if [[ -s $tarball ]]; then
   check_eq "fileCount equals the regular files in the tarball" \
-    "\"fileCount\":$(tar tzf "$tarball" | grep -v '/$' | wc -l)" \
+    "\"fileCount\":$(tar tzf "$tarball" | grep -vc '/$')" \
     "$(grep -o '"fileCount":[0-9]*' "$manifest")"
   check_eq "artifact.sha256 is the tarball's" "$(sha256sum "$tarball" | cut -d' ' -f1)" \
     "$(sed -n 's/.*"sha256":"\([0-9a-f]*\)".*/\1/p' "$manifest")"
@@ -219,30 +225,45 @@ if [[ -s $tarball ]]; then
     wp-content/themes/fleet-theme/style.css wp-content/themes/fleet-theme/index.php; do
     check "tarball contains $file" grep -qx -- "$file" "$work/listing"
   done
-  check "tarball has no .git" bash -c '! grep -qE "(^|/)\.git(/|$)" "$1"' _ "$work/listing"
-  check "tarball has no build output" bash -c '! grep -q "^\.fleetpress-out" "$1"' _ "$work/listing"
+  check "tarball has no .git" lacks "$work/listing" '(^|/)\.git(/|$)'
+  check "tarball has no build output" lacks "$work/listing" '^\.fleetpress-out'
   check "tarball has no dev tooling installed (composer --no-dev)" \
-    bash -c '! grep -q "^vendor/bin/" "$1"' _ "$work/listing"
+    lacks "$work/listing" '^vendor/bin/'
   check_eq "tarball entries are owned by 0/0 and dated at the commit" "0/0 2026-11-27 12:00" \
     "$(tar tvzf "$tarball" --numeric-owner --utc | awk '{ print $2, $4, $5 }' | sort -u | tr '\n' ' ' | sed 's/ $//')"
   if command -v php >/dev/null; then
     mkdir -p "$work/extracted"
     tar xzf "$tarball" -C "$work/extracted"
+    # shellcheck disable=SC2016 # PHP code: $argv is PHP's, not the shell's
     check_eq "the packed autoloader loads the library" "Hello from the FleetPress fleet!" \
       "$(php -r 'require $argv[1]; echo FleetPressExample\Greeting\Greeter::of("FleetPress")->greeting();' \
         "$work/extracted/vendor/autoload.php" 2>&1)"
-    check "every PHP file of the site lints" bash -c \
-      'cd "$1" && find . -name "*.php" -print0 | xargs -0 -n1 php -l >/dev/null' _ "$work/extracted"
+    check "every PHP file of the release lints" php_lints "$work/extracted"
   fi
 fi
 
-# Built once per commit, but a rebuild (another clone, another time) must give the same bytes.
-if run_build "$work/site" "$work/build2" CODEBUILD_START_TIME=1795795200000 \
-  CODEBUILD_BUILD_ID=fleetpress-release:second; then
+# Built once per commit, but a rebuild (another clone, time, build id and umask) must give
+# the same bytes.
+if (umask 0002 && run_build "$work/site" "$work/build2" CODEBUILD_START_TIME=1795795200000 \
+  CODEBUILD_BUILD_ID=fleetpress-release:second); then
   check "building twice gives byte-identical tarballs" \
     cmp -s "$tarball" "$work/build2/.fleetpress-out/release.tar.gz"
 else
   flunk "second build succeeds" "log: $(tail -n 5 "$work/build2.log")"
+fi
+
+# The emulator may not set what CodeBuild resolves: HEAD is the commit, now is builtAt.
+if run_build "$work/site" "$work/build-bare" CODEBUILD_RESOLVED_SOURCE_VERSION= \
+  CODEBUILD_START_TIME= CODEBUILD_BUILD_ID=; then
+  pass "builds without CODEBUILD_RESOLVED_SOURCE_VERSION, CODEBUILD_START_TIME, CODEBUILD_BUILD_ID"
+  bare_manifest=$work/build-bare/.fleetpress-out/manifest.json
+  check "without them: commit from HEAD, empty buildId" \
+    manifest_has "$bare_manifest" "\"commit\":\"$commit\",\"ref\":\"refs/heads/main\""
+  check "without them: builtAt is an ISO-8601 UTC time" \
+    grep -qE '"builtAt":"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z","buildId":""' "$bare_manifest"
+else
+  flunk "builds without CODEBUILD_RESOLVED_SOURCE_VERSION, CODEBUILD_START_TIME, CODEBUILD_BUILD_ID" \
+    "log: $(tail -n 5 "$work/build-bare.log")"
 fi
 
 # Another vendor-dir: the autoloader seed for old Composer versions must not be shipped.
@@ -250,7 +271,7 @@ if run_build "$work/site" "$work/build-lib" COMPOSER_VENDOR_DIR=lib; then
   pass "site with vendor-dir lib builds"
   tar tzf "$work/build-lib/.fleetpress-out/release.tar.gz" >"$work/listing-lib"
   check "vendor-dir lib: tarball has lib/autoload.php" grep -qx 'lib/autoload.php' "$work/listing-lib"
-  check "vendor-dir lib: tarball has no vendor/" bash -c '! grep -q "^vendor/" "$1"' _ "$work/listing-lib"
+  check "vendor-dir lib: tarball has no vendor/" lacks "$work/listing-lib" '^vendor/'
 else
   flunk "site with vendor-dir lib builds" "log: $(tail -n 5 "$work/build-lib.log")"
 fi
