@@ -44,14 +44,17 @@ final class Notifier implements AutoCloseable {
         }
     }
 
+    /** Whether some rule of {@code bucket} selects this creation, so that it is worth describing. */
+    boolean wants(String eventName, String bucket, String key) {
+        return !matching(eventName, bucket, key).isEmpty();
+    }
+
     /**
      * Records a creation. Call it while holding the key's write lock, so that sequencers increase in the
      * order the key's versions were written.
      */
     void objectCreated(String eventName, String bucket, String key, long size, String eTag, String sourceIp) {
-        List<NotificationRule> matching = rulesByBucket.getOrDefault(bucket, List.of()).stream()
-                .filter(rule -> rule.matches(eventName, key))
-                .toList();
+        List<NotificationRule> matching = matching(eventName, bucket, key);
         if (matching.isEmpty()) {
             return;
         }
@@ -64,6 +67,12 @@ final class Notifier implements AutoCloseable {
             String json = event.toJson(rule.id());
             delivery.execute(() -> deliver(rule.target(), json));
         }
+    }
+
+    private List<NotificationRule> matching(String eventName, String bucket, String key) {
+        return rulesByBucket.getOrDefault(bucket, List.of()).stream()
+                .filter(rule -> rule.matches(eventName, key))
+                .toList();
     }
 
     private void deliver(String target, String json) {

@@ -82,8 +82,12 @@ final class WriteGate extends HandlerWrapper {
     }
 
     private void announce(KeyWrite write, String sourceIp) {
+        if (!notifier.wants(write.kind().eventName(), write.bucket(), write.key())) {
+            return;
+        }
         BlobMetadata stored = blobStore.blobMetadata(write.bucket(), write.key());
         if (stored == null) {
+            // A multi-object delete, which is not serialised per key, removed it already.
             return;
         }
         notifier.objectCreated(write.kind().eventName(), write.bucket(), write.key(),

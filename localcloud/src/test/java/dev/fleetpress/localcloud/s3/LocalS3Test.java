@@ -36,6 +36,7 @@ import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -329,6 +330,18 @@ class LocalS3Test {
         client.deleteObject(b -> b.bucket(bucket).key("gone"));
 
         assertThatThrownBy(() -> read("gone")).isInstanceOf(NoSuchKeyException.class);
+    }
+
+    @Test
+    void deleteObjects_whenSdkSendsChecksumHeader_deletesAll() {
+        put("x1", "1");
+        put("x2", "2");
+
+        var result = client.deleteObjects(b -> b.bucket(bucket).delete(d -> d.objects(
+                ObjectIdentifier.builder().key("x1").build(), ObjectIdentifier.builder().key("x2").build())));
+
+        assertThat(result.deleted()).hasSize(2);
+        assertThat(client.listObjectsV2(b -> b.bucket(bucket)).contents()).isEmpty();
     }
 
     @Test
