@@ -1,0 +1,301 @@
+package dev.fleetpress.release;
+
+import dev.fleetpress.Settings;
+import dev.fleetpress.aws.CodeBuildReleaseBuilds;
+import dev.fleetpress.aws.DependencyFactory;
+import dev.fleetpress.aws.S3ReleaseStore;
+import dev.fleetpress.aws.SsmEnvironmentPointers;
+import dev.fleetpress.log.Log;
+import dev.fleetpress.release.ReleaseRecords.Versioned;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
+
+/**
+ * Build once, promote many: turns pushes into at most one build per commit, finished builds into
+ * verified releases, and both into forward-only moves of environment pointers.
+ *
+ * <p>Every step is idempotent and tolerates events that arrive twice, late or out of order:
+ * <ul>
+ *   <li>{@link #request}: a commit with a recorded release is promoted at once. Otherwise the push is
+ *   recorded as an intent (newest push per environment), and the first push creates the release's
+ *   build attempt ({@code build.json}, create-if-absent) and starts the build; the others answer
+ *   BUILD_PENDING. An attempt that failed (including a StartBuild that threw), whose StartBuild never
+ *   answered (5 minutes) or whose build went quiet (9 hours) is superseded by the next push with
+ *   attempt n+1 (compare-and-swap on {@code build.json}), which gets a fresh idempotency token.</li>
+ *   <li>{@link #onBuildFinished}: a successful build's manifest must belong to the release and its
+ *   artifact must match the manifest's SHA-256 and size (streamed, never buffered); then the release
+ *   is recorded (create-if-absent) and promoted to every environment with an intent. Anything else
+ *   records a failure with its reason and leaves every environment as it was.</li>
+ *   <li>Promotion moves the environment's head by compare-and-swap, and only to an intent received
+ *   later than the one the head follows; the pointer then follows the head.</li>
+ * </ul>
+ * Failures of the stores behind the ports propagate, so that the trigger retries.
+ */
+public final class ReleasePipeline implements ReleaseRequests {
+    private static final int MAX_REASON = 1000;
+
+    private final ReleaseStore store;
+    private final ReleaseRecords records;
+    private final ReleaseBuilds builds;
+    private final EnvironmentPointers pointers;
+    private final Clock clock;
+
+    private ReleasePipeline(ReleaseStore store, ReleaseBuilds builds, EnvironmentPointers pointers, Clock clock) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.records = new ReleaseRecords(store.records());
+        this.builds = Objects.requireNonNull(builds, "builds");
+        this.pointers = Objects.requireNonNull(pointers, "pointers");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    public static ReleasePipeline of(ReleaseStore store, ReleaseBuilds builds, EnvironmentPointers pointers, Clock clock) {
+        return new ReleasePipeline(store, builds, pointers, clock);
+    }
+
+    /**
+     * The pipeline over AWS, configured by the function's environment: RELEASE_BUCKET,
+     * PARAMETER_PREFIX and BUILD_PROJECT. The one place where the release ports meet their adapters.
+     */
+    public static ReleasePipeline create(DependencyFactory deps, Settings settings) {
+        return of(S3ReleaseStore.create(deps.s3(), settings.required("RELEASE_BUCKET")),
+                // Lazily: the release function never starts builds and should not pay for the client.
+                CodeBuildReleaseBuilds.create(deps::codeBuild, settings.required("BUILD_PROJECT")),
+                SsmEnvironmentPointers.create(deps.ssm(), settings.required("PARAMETER_PREFIX")),
+                Clock.systemUTC());
+    }
+
+    @Override
+    public RequestOutcome request(BuildRequest request) {
+        ReleaseId id = request.releaseId();
+        Environments.requireValid(request.environment());
+        if (!ReleaseId.forCommit(request.commit()).equals(id)) {
+            throw new IllegalArgumentException("commit " + request.commit() + " does not belong to release " + id);
+        }
+        PromotionIntent intent = new PromotionIntent(request.environment(), request.receivedAt(),
+                "push " + request.deliveryId());
+        Optional<ReleaseRecord> release = records.release(id);
+        if (release.isEmpty()) {
+            records.addIntent(id, intent);
+            // The build side records the release, then reads intents; this side writes the intent,
+            // then reads the release: whichever runs second sees the other, so no intent is lost.
+            release = records.release(id);
+        }
+        if (release.isPresent()) {
+            PromotionResult promotion = promote(id, intent);
+            RequestOutcome.Kind kind = promotion.kind() == PromotionResult.Kind.PROMOTED
+                    ? RequestOutcome.Kind.PROMOTED : RequestOutcome.Kind.NO_CHANGE;
+            return new RequestOutcome(kind, release.get().buildId(), promotion.message());
+        }
+        return requestBuild(request);
+    }
+
+    /** Handles a finished release build; see the class comment. Duplicate calls are harmless. */
+    public BuildOutcome onBuildFinished(BuildResult result) {
+        ReleaseId id = result.releaseId();
+        if (result.status() != BuildStatus.SUCCEEDED) {
+            return fail(result, result.status().name(), result.reason().isBlank()
+                    ? "the build ended " + result.status() + " without a reason; see its CodeBuild log" : result.reason());
+        }
+        if (records.release(id).isPresent()) {
+            return new BuildOutcome(id, BuildOutcome.Kind.ALREADY_RECORDED, "release " + id + " was already recorded",
+                    promoteIntents(id));
+        }
+        Manifest manifest;
+        try {
+            Optional<Manifest> found = records.manifest(id);
+            if (found.isEmpty()) {
+                return fail(result, "MISSING_MANIFEST", "releases/" + id + "/manifest.json does not exist: the build "
+                        + "must upload it beside the tarball (buildspec.yml artifacts)");
+            }
+            manifest = found.get();
+        } catch (Manifest.ManifestException e) {
+            return fail(result, "INVALID_MANIFEST", "releases/" + id + "/manifest.json is invalid: " + e.getMessage());
+        }
+        String foreign = mismatch(manifest, result);
+        if (foreign != null) {
+            return fail(result, "FOREIGN_MANIFEST", foreign);
+        }
+        Manifest.Artifact expected = manifest.artifact();
+        Optional<ReleaseStore.ArtifactDigest> actual = store.digest(id, expected.key());
+        if (actual.isEmpty()) {
+            return fail(result, "MISSING_ARTIFACT", "releases/" + id + "/" + expected.key()
+                    + " does not exist although the manifest names it");
+        }
+        if (!actual.get().sha256().equals(expected.sha256()) || actual.get().bytes() != expected.bytes()) {
+            return fail(result, "CHECKSUM_MISMATCH", "releases/" + id + "/" + expected.key() + " has sha256 "
+                    + actual.get().sha256() + " and " + actual.get().bytes() + " bytes, the manifest says "
+                    + expected.sha256() + " and " + expected.bytes() + " bytes: rebuild by pushing again");
+        }
+        boolean recorded = records.createRelease(new ReleaseRecord(manifest, result.buildId(), clock.instant()));
+        updateAttemptOf(id, result.buildId(), a -> a.succeeded(result.buildId(), clock.instant()));
+        return new BuildOutcome(id, recorded ? BuildOutcome.Kind.RECORDED : BuildOutcome.Kind.ALREADY_RECORDED,
+                "release " + id + " verified (" + expected.bytes() + " bytes, sha256 " + expected.sha256() + ")",
+                promoteIntents(id));
+    }
+
+    /**
+     * Points {@code environment} at a recorded release on an operator's request (the CLI's promote and
+     * rollback). It counts as asked for now, so it wins over pushes received before it.
+     *
+     * @param requestedBy who asked, kept in the environment's head and logs (never a secret)
+     */
+    public PromotionResult promote(String environment, ReleaseId releaseId, String requestedBy) {
+        Environments.requireValid(environment);
+        if (records.release(releaseId).isEmpty()) {
+            throw new IllegalArgumentException("release " + releaseId + " is not recorded: only verified releases "
+                    + "can be promoted (see `fleetpress status` for the ones that are)");
+        }
+        return promote(releaseId, new PromotionIntent(environment, clock.instant(), "operator " + requestedBy));
+    }
+
+    private RequestOutcome requestBuild(BuildRequest request) {
+        ReleaseId id = request.releaseId();
+        Instant now = clock.instant();
+        for (int i = 0; i < ReleaseRecords.MAX_SWAPS; i++) {
+            Optional<Versioned<BuildAttempt>> current = records.attempt(id);
+            if (current.isPresent() && !current.get().value().canBeSuperseded(now)) {
+                BuildAttempt attempt = current.get().value();
+                return new RequestOutcome(RequestOutcome.Kind.BUILD_PENDING, attempt.buildId(), "release " + id
+                        + " is being built (attempt " + attempt.attempt()
+                        + (attempt.buildId() == null ? "" : ", build " + attempt.buildId()) + "); "
+                        + request.environment() + " is promoted when it succeeds");
+            }
+            BuildAttempt next = BuildAttempt.requested(current.map(v -> v.value().attempt() + 1).orElse(1), now);
+            if (records.writeAttempt(id, current.map(Versioned::version).orElse(null), next)) {
+                return startBuild(request, next.attempt());
+            }
+        }
+        throw ReleaseRecords.contended(id + "/build.json");
+    }
+
+    private RequestOutcome startBuild(BuildRequest request, int attempt) {
+        ReleaseId id = request.releaseId();
+        String buildId;
+        try {
+            buildId = builds.start(new ReleaseBuilds.BuildStart(id, request.environment(), request.repository(),
+                    request.ref(), request.commit(), attempt));
+        } catch (RuntimeException e) {
+            // Mark the attempt failed so the next push retries at once; if even that fails, the
+            // attempt is superseded when it is older than BuildAttempt.REQUEST_ABANDONED_AFTER.
+            try {
+                updateAttempt(id, attempt, a -> a.failed(null, "StartBuild failed: " + e.getMessage(), clock.instant()));
+            } catch (RuntimeException secondary) {
+                e.addSuppressed(secondary);
+            }
+            throw e;
+        }
+        try {
+            updateAttempt(id, attempt, a -> a.started(buildId, clock.instant()));
+        } catch (RuntimeException e) {
+            // The build runs and its event will find the attempt by state; only the build id is missing.
+            Log.warn("started a build but could not record its id", Map.of("release", id.value(),
+                    "buildId", buildId, "error", String.valueOf(e.getMessage())));
+        }
+        return new RequestOutcome(RequestOutcome.Kind.BUILD_STARTED, buildId, "started build " + buildId
+                + " of release " + id + " for " + request.environment());
+    }
+
+    private BuildOutcome fail(BuildResult result, String status, String reason) {
+        ReleaseId id = result.releaseId();
+        String why = reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) + "…" : reason;
+        Instant now = clock.instant();
+        records.recordFailure(new BuildFailure(id, result.buildId(), status, why, result.environment(), now),
+                result.buildKey());
+        updateAttemptOf(id, result.buildId(), a -> a.failed(result.buildId(), status + ": " + why, now));
+        return new BuildOutcome(id, BuildOutcome.Kind.FAILED, status + ": " + why, List.of());
+    }
+
+    /** Null when the manifest was written for this build's release and commit, else what differs. */
+    private static String mismatch(Manifest manifest, BuildResult result) {
+        if (!manifest.releaseId().equals(result.releaseId())) {
+            return "manifest is for release " + manifest.releaseId() + ", the build was for " + result.releaseId();
+        }
+        if (!Manifest.BUILT.equals(manifest.kind())) {
+            return "manifest kind is '" + manifest.kind() + "', a release build must write 'built'";
+        }
+        if (result.commit() != null && !result.commit().equals(manifest.commit())) {
+            return "manifest is for commit " + manifest.commit() + ", the build was for " + result.commit();
+        }
+        return null;
+    }
+
+    private List<PromotionResult> promoteIntents(ReleaseId id) {
+        List<PromotionResult> results = new ArrayList<>();
+        for (PromotionIntent intent : records.intents(id)) {
+            results.add(promote(id, intent));
+        }
+        return results;
+    }
+
+    private PromotionResult promote(ReleaseId id, PromotionIntent intent) {
+        String env = intent.environment();
+        for (int i = 0; i < ReleaseRecords.MAX_SWAPS; i++) {
+            Optional<Versioned<EnvironmentHead>> head = records.head(env);
+            if (head.isPresent()) {
+                EnvironmentHead h = head.get().value();
+                if (!intent.receivedAt().isAfter(h.receivedAt())) {
+                    return h.releaseId().equals(id) ? follow(env, id)
+                            : new PromotionResult(env, id, PromotionResult.Kind.SUPERSEDED, env + " stays on "
+                            + h.releaseId() + ", asked for at " + h.receivedAt() + " by " + h.source()
+                            + ", later than " + id + " (" + intent.receivedAt() + ")");
+                }
+            }
+            // Also when the head already names this release: a newer ask for it must outrank
+            // anything asked for in between, so the head takes the newer time.
+            EnvironmentHead next = new EnvironmentHead(env, id, intent.receivedAt(), intent.source(), clock.instant());
+            if (records.writeHead(head.map(Versioned::version).orElse(null), next)) {
+                return follow(env, id);
+            }
+        }
+        throw ReleaseRecords.contended("environments/" + env + ".json");
+    }
+
+    /** Makes the pointer name {@code id}, which the head has just named (or already named). */
+    private PromotionResult follow(String env, ReleaseId id) {
+        if (pointers.current(env).filter(id::equals).isPresent()) {
+            return new PromotionResult(env, id, PromotionResult.Kind.ALREADY_CURRENT, env + " already runs " + id);
+        }
+        pointers.set(env, id);
+        // A concurrent promotion may have moved the head past us while we wrote; the pointer must
+        // end on the head, and whoever writes last re-reads it, so it does.
+        ReleaseId head = records.head(env).map(v -> v.value().releaseId()).orElse(id);
+        if (!head.equals(id)) {
+            pointers.set(env, head);
+            return new PromotionResult(env, id, PromotionResult.Kind.SUPERSEDED, env + " moved on to " + head
+                    + " while " + id + " was being promoted");
+        }
+        Log.info("promoted", Map.of("environment", env, "release", id.value()));
+        return new PromotionResult(env, id, PromotionResult.Kind.PROMOTED, env + " now runs " + id);
+    }
+
+    /** Applies {@code change} to attempt number {@code attempt}, unless a newer attempt replaced it. */
+    private void updateAttempt(ReleaseId id, int attempt, UnaryOperator<BuildAttempt> change) {
+        updateAttemptIf(id, a -> a.attempt() == attempt, change);
+    }
+
+    /** Applies {@code change} to the attempt that ran {@code buildId}, unless it has moved on (or succeeded). */
+    private void updateAttemptOf(ReleaseId id, String buildId, UnaryOperator<BuildAttempt> change) {
+        updateAttemptIf(id, a -> a.state() != BuildAttempt.State.SUCCEEDED && a.isBuild(buildId), change);
+    }
+
+    private void updateAttemptIf(ReleaseId id, Predicate<BuildAttempt> applies,
+                                 UnaryOperator<BuildAttempt> change) {
+        for (int i = 0; i < ReleaseRecords.MAX_SWAPS; i++) {
+            Optional<Versioned<BuildAttempt>> current = records.attempt(id);
+            if (current.isEmpty() || !applies.test(current.get().value())) {
+                return;
+            }
+            if (records.writeAttempt(id, current.get().version(), change.apply(current.get().value()))) {
+                return;
+            }
+        }
+        throw ReleaseRecords.contended(id + "/build.json");
+    }
+}
