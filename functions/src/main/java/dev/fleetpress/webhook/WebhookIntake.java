@@ -131,7 +131,7 @@ public final class WebhookIntake {
         }
         Delivery delivery;
         try {
-            delivery = provider.parser().parse(request.headers(), Json.parse(strictUtf8(raw)));
+            delivery = provider.parser().parse(request.headers(), json(raw));
         } catch (InvalidDeliveryException | JsonException e) {
             return WebhookResponse.rejected(400, e.getMessage());
         }
@@ -230,6 +230,19 @@ public final class WebhookIntake {
                     + " (MAX_BODY_BYTES): send push events only");
         }
         return raw;
+    }
+
+    private static Json.Node json(byte[] raw) {
+        String text = strictUtf8(raw);
+        try {
+            return Json.parse(text);
+        } catch (JsonException e) {
+            // GitHub's other content type wraps the JSON in a form field; say how to fix the hook.
+            if (text.startsWith("payload=")) {
+                throw new InvalidDeliveryException("body is form-encoded: set the webhook's content type to application/json");
+            }
+            throw e;
+        }
     }
 
     private static String strictUtf8(byte[] raw) {

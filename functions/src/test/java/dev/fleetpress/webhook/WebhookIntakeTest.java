@@ -350,6 +350,14 @@ class WebhookIntakeTest {
     }
 
     @Test
+    void handle_whenGitHubSendsFormEncodedBody_answers400SayingToUseJson() {
+        WebhookResponse response = intake.handle(Fixtures.githubPush("payload=%7B%22ref%22%3A%22refs%2Fheads%2Fmain%22%7D"));
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(body(response).text("reason")).contains("content type to application/json");
+    }
+
+    @Test
     void handle_whenJsonNestedTooDeeply_answers400() {
         WebhookResponse response = intake.handle(Fixtures.githubPush("[".repeat(5000)));
 
