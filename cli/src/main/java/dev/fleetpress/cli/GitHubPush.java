@@ -58,8 +58,12 @@ final class GitHubPush {
     }
 
     static Response send(URI webhookUrl, String secret, String payload) {
+        return send(webhookUrl, secret, payload, UUID.randomUUID().toString());
+    }
+
+    /** Sends with a given delivery id: GitHub keeps the id when it redelivers. */
+    static Response send(URI webhookUrl, String secret, String payload, String delivery) {
         byte[] body = payload.getBytes(StandardCharsets.UTF_8);
-        String delivery = UUID.randomUUID().toString();
         HttpRequest request = HttpRequest.newBuilder(webhookUrl)
                 .timeout(Duration.ofSeconds(10))
                 .header("Content-Type", "application/json")

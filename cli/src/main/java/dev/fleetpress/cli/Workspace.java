@@ -1,0 +1,62 @@
+package dev.fleetpress.cli;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.stream.Stream;
+
+/** Where the CLI finds the project (template.yaml, examples/) and keeps local state. */
+final class Workspace {
+    private Workspace() {
+    }
+
+    /** The repository root: FLEETPRESS_ROOT (set by ./fleetpress), else the nearest folder with template.yaml. */
+    static Path root() {
+        String env = System.getenv("FLEETPRESS_ROOT");
+        if (env != null && !env.isBlank()) {
+            return Path.of(env).toAbsolutePath().normalize();
+        }
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null) {
+            if (Files.isRegularFile(dir.resolve("template.yaml"))) {
+                return dir;
+            }
+            dir = dir.getParent();
+        }
+        throw new IllegalStateException("cannot find template.yaml: run fleetpress from the FleetPress repository or set FLEETPRESS_ROOT");
+    }
+
+    /** Local state for `local up` and `status`: FLEETPRESS_HOME, else .localcloud/ in the repository. */
+    static Path home() {
+        String env = System.getenv("FLEETPRESS_HOME");
+        return env != null && !env.isBlank() ? Path.of(env).toAbsolutePath() : root().resolve(".localcloud");
+    }
+
+    /** Copies examples/site into {@code target} (without vendor/) and makes it a git repository with one commit. */
+    static Path createSiteRepository(Path target) {
+        Path source = root().resolve("examples/site");
+        try (Stream<Path> files = Files.walk(source)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                Path rel = source.relativize(p);
+                if (rel.startsWith("vendor") || rel.startsWith(".git")) {
+                    continue;
+                }
+                Path dest = target.resolve(rel.toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(dest);
+                } else {
+                    Files.copy(p, dest, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot copy " + source + " to " + target, e);
+        }
+        Git git = new Git(target);
+        git.run("init", "--quiet");
+        git.run("add", "-A");
+        git.run("commit", "--quiet", "-m", "Example site");
+        return target;
+    }
+}
