@@ -77,10 +77,10 @@ final class BuildStateChange {
             return new Rejected("a succeeded build without artifact.location: the project must upload to the release bucket");
         }
         if (location.isPresent()) {
-            String expected = "s3://" + bucket + "/releases/" + releaseId;
             Matcher m = S3_ARN.matcher(location.get());
             if (!m.matches() || !m.group(1).equals(bucket) || !m.group(2).equals("releases/" + releaseId)) {
-                return new Rejected("artifact location " + location.get() + " is not " + expected);
+                return new Rejected("artifact location " + location.get() + " is not releases/" + releaseId
+                        + " in the release bucket " + bucket);
             }
         }
         return new Finished(new BuildResult(releaseId, finished, buildId, vars.get("TARGET_ENV"),

@@ -48,8 +48,12 @@ public final class ReleaseHandler implements RequestStreamHandler {
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         BuildStateChange.Decision decision;
+        Map<String, Object> event = new LinkedHashMap<>();
         try {
-            decision = BuildStateChange.read(Json.parse(input), project, bucket);
+            Json.Node root = Json.parse(input);
+            // EventBridge's event id: the key that ties a log line to a retried or dead-lettered event.
+            root.findText("id").filter(id -> id.length() <= 100).ifPresent(id -> event.put("eventId", id));
+            decision = BuildStateChange.read(root, project, bucket);
         } catch (JsonException e) {
             decision = new BuildStateChange.Rejected(e.getMessage());
         }
@@ -57,7 +61,7 @@ public final class ReleaseHandler implements RequestStreamHandler {
         if (decision instanceof BuildStateChange.Finished finished) {
             BuildResult result = finished.result();
             BuildOutcome outcome = pipeline.onBuildFinished(result);
-            Map<String, Object> keys = new LinkedHashMap<>();
+            Map<String, Object> keys = new LinkedHashMap<>(event);
             keys.put("release", result.releaseId().value());
             keys.put("buildId", result.buildId());
             keys.put("buildStatus", result.status().name());
@@ -74,11 +78,11 @@ public final class ReleaseHandler implements RequestStreamHandler {
             answer.put("promotions", outcome.promotions().stream()
                     .map(p -> Json.object("environment", p.environment(), "result", p.kind().name())).toList());
         } else if (decision instanceof BuildStateChange.Ignored ignored) {
-            Log.info("ignored build event: " + ignored.reason(), Map.of());
+            Log.info("ignored build event: " + ignored.reason(), event);
             answer.put("outcome", "IGNORED");
             answer.put("message", ignored.reason());
         } else if (decision instanceof BuildStateChange.Rejected rejected) {
-            Log.error("rejected build event: " + rejected.reason(), Map.of());
+            Log.error("rejected build event: " + rejected.reason(), event);
             answer.put("outcome", "REJECTED");
             answer.put("message", rejected.reason());
         }
