@@ -3,11 +3,12 @@ package dev.fleetpress.aws;
 import dev.fleetpress.ledger.LedgerException;
 import dev.fleetpress.ledger.LedgerKeys;
 import dev.fleetpress.ledger.VersionedLedger;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
-import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -80,14 +81,15 @@ public final class S3Ledger implements VersionedLedger {
     @Override
     public Optional<Entry> readEntry(String key) {
         String objectKey = objectKey(key);
-        try {
-            ResponseBytes<GetObjectResponse> bytes = s3.getObjectAsBytes(b -> b.bucket(bucket).key(objectKey));
-            if (bytes.asByteArrayUnsafe().length > MAX_RECORD_BYTES) {
-                throw new LedgerException(location(objectKey) + " is " + bytes.asByteArrayUnsafe().length
-                        + " bytes, more than a ledger record may hold (" + MAX_RECORD_BYTES
-                        + "); something other than FleetPress wrote it: remove it");
+        try (ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> b.bucket(bucket).key(objectKey))) {
+            // Read one byte past the cap rather than trusting Content-Length alone.
+            byte[] bytes = in.readNBytes(MAX_RECORD_BYTES + 1);
+            if (bytes.length > MAX_RECORD_BYTES) {
+                in.abort();
+                throw new LedgerException(location(objectKey) + " is larger than a ledger record may be ("
+                        + MAX_RECORD_BYTES + " bytes); something other than FleetPress wrote it: remove it");
             }
-            return Optional.of(new Entry(bytes.asUtf8String(), bytes.response().eTag()));
+            return Optional.of(new Entry(new String(bytes, StandardCharsets.UTF_8), in.response().eTag()));
         } catch (NoSuchKeyException e) {
             return Optional.empty();
         } catch (S3Exception e) {
@@ -97,6 +99,9 @@ public final class S3Ledger implements VersionedLedger {
             throw failure("read", objectKey, e);
         } catch (SdkException e) {
             throw failure("read", objectKey, e);
+        } catch (IOException e) {
+            throw new LedgerException("ledger read of " + location(objectKey) + " failed: " + e.getMessage()
+                    + "; the trigger will retry", e);
         }
     }
 

@@ -23,10 +23,4 @@ public record BuildFailure(ReleaseId releaseId, String buildId, String status, S
         return Json.write(Json.object("releaseId", releaseId.value(), "buildId", buildId, "status", status,
                 "reason", reason, "environment", environment, "recordedAt", recordedAt.toString()));
     }
-
-    static BuildFailure fromJson(String json) {
-        Json.Node root = Json.parse(json);
-        return new BuildFailure(ReleaseId.of(root.text("releaseId")), root.text("buildId"), root.text("status"),
-                root.text("reason"), root.findText("environment").orElse(null), Instant.parse(root.text("recordedAt")));
-    }
 }

@@ -50,10 +50,6 @@ final class ReleaseRecords {
         return ledger.createIfAbsent(failure.releaseId() + "/builds/" + buildKey + ".json", failure.toJson());
     }
 
-    Optional<BuildFailure> failure(ReleaseId id, String buildKey) {
-        return ledger.read(id + "/builds/" + buildKey + ".json").map(BuildFailure::fromJson);
-    }
-
     /** The newest intent per environment for this release, by environment name. */
     List<PromotionIntent> intents(ReleaseId id) {
         return ledger.read(id + "/intents.json").map(ReleaseRecords::parseIntents)

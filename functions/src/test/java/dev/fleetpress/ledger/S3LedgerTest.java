@@ -74,6 +74,15 @@ class S3LedgerTest {
     }
 
     @Test
+    void read_whenObjectIsLargerThanARecord_refuses() {
+        s3.putRaw("releases/big.json", new byte[1024 * 1024 + 1]);
+
+        assertThatThrownBy(() -> ledger.read("big.json"))
+                .isInstanceOf(LedgerException.class)
+                .hasMessageContaining("larger than a ledger record");
+    }
+
+    @Test
     void create_whenPrefixLacksSlash_refuses() {
         assertThatThrownBy(() -> S3Ledger.create(s3, "releases-bucket", "releases"))
                 .isInstanceOf(IllegalArgumentException.class)
