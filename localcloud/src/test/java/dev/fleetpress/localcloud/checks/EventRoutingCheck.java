@@ -1,0 +1,140 @@
+package dev.fleetpress.localcloud.checks;
+
+import dev.fleetpress.json.Json;
+import dev.fleetpress.json.JsonException;
+import dev.fleetpress.localcloud.events.EventBus;
+import dev.fleetpress.localcloud.template.FunctionSpec;
+import dev.fleetpress.localcloud.template.ScheduleTrigger;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Every fixture under {@code events/<folder>/} reaches exactly the function the folder names
+ * ({@code events/release/} feeds {@code ReleaseFunction}, {@code events/media-import/} feeds
+ * {@code MediaImportFunction}) and no other; fixtures under {@code events/unrouted/} reach none.
+ * EventBridge events are matched by localcloud's {@link EventBus} (AWS's event-ruler over the
+ * template's patterns), HTTP API requests by {@link HttpRouteMatcher}, so a pattern or route that
+ * drifts from the events AWS sends fails here rather than in production.
+ */
+final class EventRoutingCheck {
+    static final String UNROUTED = "unrouted";
+
+    private final List<FunctionSpec> functions;
+    private final Set<String> functionIds = new LinkedHashSet<>();
+    private final HttpRouteMatcher routes;
+
+    EventRoutingCheck(List<FunctionSpec> functions) {
+        this.functions = List.copyOf(functions);
+        functions.forEach(f -> functionIds.add(f.logicalId()));
+        this.routes = new HttpRouteMatcher(functions);
+    }
+
+    /** @param fixtures JSON text keyed by the path under events/, such as {@code release/codebuild-failed.json} */
+    List<String> check(Map<String, String> fixtures) {
+        List<String> findings = new ArrayList<>();
+        try (EventBus bus = EventBus.builder((function, event) -> {
+            throw new IllegalStateException("the routing check never delivers events");
+        }).functions(functions).build()) {
+            fixtures.forEach((path, json) -> findings.addAll(check("events/" + path, json, bus)));
+        }
+        return findings;
+    }
+
+    /** {@code release} → {@code ReleaseFunction}, {@code media-import} → {@code MediaImportFunction}. */
+    static String functionFor(String folder) {
+        StringBuilder id = new StringBuilder();
+        for (String word : folder.split("[-_]")) {
+            if (!word.isEmpty()) {
+                id.append(Character.toUpperCase(word.charAt(0))).append(word.substring(1));
+            }
+        }
+        return id.append("Function").toString();
+    }
+
+    private List<String> check(String path, String json, EventBus bus) {
+        String[] parts = path.split("/");
+        if (parts.length != 3) {
+            return List.of(path + ": put fixtures directly in events/<folder>/, where the folder names the function "
+                    + "they feed (events/release/ for ReleaseFunction) or is events/unrouted/");
+        }
+        String folder = parts[1];
+        Set<String> expected = folder.equals(UNROUTED) ? Set.of() : Set.of(functionFor(folder));
+        if (!expected.isEmpty() && !functionIds.contains(functionFor(folder))) {
+            return List.of(path + ": the folder events/" + folder + "/ feeds " + functionFor(folder)
+                    + ", but template.yaml has no such function (it has " + functionIds + "); rename the folder "
+                    + "after the function's logical id, kebab-case without 'Function'");
+        }
+        Json.Node event;
+        try {
+            event = Json.parse(json);
+        } catch (JsonException e) {
+            return List.of(path + ": not valid JSON: " + e.getMessage());
+        }
+        List<String> findings = new ArrayList<>();
+        // Sorted, so messages are stable whatever order the matchers report in.
+        Set<String> reached;
+        if (event.find("detail-type").isPresent()) {
+            try {
+                reached = new TreeSet<>(bus.matchingFunctions(json));
+            } catch (IllegalArgumentException e) {
+                return List.of(path + ": not an event EventBridge would deliver: " + e.getMessage());
+            }
+            if (isScheduledEvent(event)) {
+                reached.addAll(scheduledFunctions());
+            }
+        } else if (isHttpApiRequest(event)) {
+            reached = new TreeSet<>();
+            for (HttpRouteMatcher.Match match : routes.match(event.text("requestContext", "http", "method"),
+                    event.text("rawPath"))) {
+                reached.add(match.functionLogicalId());
+                String routeKey = event.text("routeKey");
+                if (!routeKey.equals(match.route().routeKey())) {
+                    findings.add(path + ": routeKey is '" + routeKey + "' but API Gateway would report the template's "
+                            + "route '" + match.route().routeKey() + "' of " + match.functionLogicalId()
+                            + "; update routeKey and requestContext.routeKey in the fixture");
+                }
+            }
+        } else {
+            return List.of(path + ": neither an EventBridge event (detail-type) nor an HTTP API payload 2.0 request "
+                    + "(routeKey, rawPath, requestContext.http.method); the routing check knows only those shapes, "
+                    + "so teach EventRoutingCheck the new one");
+        }
+        if (!reached.equals(expected)) {
+            findings.add(path + ": reaches " + (reached.isEmpty() ? "no function" : reached)
+                    + (expected.isEmpty() ? ", but fixtures in events/unrouted/ must reach none: narrow the pattern or "
+                            + "route of " + reached + ", or move the fixture to the folder of the function it feeds"
+                            : ", but its folder says exactly " + expected + ": fix the EventBridgeRule Pattern or "
+                                    + "HttpApi route in template.yaml (or the fixture), or move the fixture to "
+                                    + "events/unrouted/ if no function should get it"));
+        }
+        return findings;
+    }
+
+    private static boolean isHttpApiRequest(Json.Node event) {
+        return event.find("routeKey").isPresent() && event.find("rawPath").isPresent()
+                && event.find("requestContext", "http", "method").isPresent();
+    }
+
+    /** Schedules are rules of their own, not patterns: a Scheduled Event reaches every function a schedule passes it to. */
+    private static boolean isScheduledEvent(Json.Node event) {
+        return event.findText("source").filter("aws.events"::equals).isPresent()
+                && event.findText("detail-type").filter("Scheduled Event"::equals).isPresent();
+    }
+
+    private Set<String> scheduledFunctions() {
+        Set<String> out = new LinkedHashSet<>();
+        for (FunctionSpec function : functions) {
+            for (ScheduleTrigger schedule : function.schedules()) {
+                // With Input set the function gets that constant, not the Scheduled Event.
+                if (schedule.enabled() && schedule.input().isEmpty()) {
+                    out.add(function.logicalId());
+                }
+            }
+        }
+        return out;
+    }
+}
