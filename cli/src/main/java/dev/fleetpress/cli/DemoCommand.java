@@ -124,7 +124,7 @@ final class DemoCommand implements Callable<Integer> {
             String tagOutcome = Json.parse(tag.body()).findText("outcome").orElse(tag.body());
             boolean staged = await(() -> release.equals(pointer("staging")));
             timeline.step("tag v1.0.0 → staging, no rebuild", tag.status() == 202 && "PROMOTED".equals(tagOutcome) && staged, t,
-                    tag.status() + " " + tagOutcome + ", builds so far: " + cloud.buildCount());
+                    tag.status() + " " + tagOutcome + ", staging → " + pointer("staging"));
 
             // 4. A broken commit (composer.lock removed) fails to build; production stays where it was.
             t = System.nanoTime();

@@ -1,0 +1,359 @@
+package dev.fleetpress.localcloud;
+
+import dev.fleetpress.aws.DependencyFactory;
+import dev.fleetpress.localcloud.codebuild.LocalCodeBuild;
+import dev.fleetpress.localcloud.codebuild.ProjectSpec;
+import dev.fleetpress.localcloud.events.EventBus;
+import dev.fleetpress.localcloud.events.FaultPlan;
+import dev.fleetpress.localcloud.http.LocalHttpApi;
+import dev.fleetpress.localcloud.lambda.InvocationResult;
+import dev.fleetpress.localcloud.lambda.LocalLambda;
+import dev.fleetpress.localcloud.s3.LocalS3;
+import dev.fleetpress.localcloud.s3.NotificationRule;
+import dev.fleetpress.localcloud.ssm.LocalSsm;
+import dev.fleetpress.localcloud.template.CodeBuildProjectSpec;
+import dev.fleetpress.localcloud.template.FunctionSpec;
+import dev.fleetpress.localcloud.template.S3Trigger;
+import dev.fleetpress.localcloud.template.StackContext;
+import dev.fleetpress.localcloud.template.Template;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.ssm.model.ParameterAlreadyExistsException;
+import software.amazon.awssdk.services.ssm.model.ParameterType;
+
+/**
+ * The embedded AWS for one machine: everything {@code template.yaml} declares, wired the way the
+ * deployed stack wires it. S3 is a real protocol server (S3Proxy with S3's conditional writes and
+ * event notifications added); SSM and CodeBuild are in-process implementations of the SDK client
+ * interfaces; EventBridge routes with AWS's event-ruler; functions are the real handler classes,
+ * invoked as the Lambda Java runtime invokes them; the HTTP API is a loopback HTTP server.
+ *
+ * <p>Start one with {@link #builder()}; {@link #close()} stops it, keeping its data folder.
+ */
+public final class LocalCloud implements AutoCloseable {
+    /** The local stack's name; resource names derive from it as they would on AWS. */
+    public static final String STACK_NAME = "fleetpress-local";
+
+    private final Path dataDir;
+    private final Template template;
+    private final LocalS3 s3;
+    private final LocalSsm ssm;
+    private final LocalCodeBuild codeBuild;
+    private final EventBus events;
+    private final LocalLambda lambda;
+    private final LocalHttpApi http;
+    private final ExecutorService s3Deliveries;
+    private final DependencyFactory dependencies;
+    private final String webhookSecret;
+
+    private LocalCloud(Builder b) {
+        this.dataDir = createDirectories(b.dataDir);
+        Map<String, String> parameters = new HashMap<>(b.parameters);
+        parameters.putIfAbsent("SourceLocation", b.siteRepository.toString());
+        this.template = Template.load(b.projectRoot.resolve("template.yaml"), StackContext.local(parameters));
+
+        // The parts call each other in a circle (a function calls CodeBuild, whose events reach
+        // EventBridge, which invokes functions); a late-bound reference closes the circle.
+        AtomicReference<LocalCloud> self = new AtomicReference<>();
+        this.s3Deliveries = Executors.newFixedThreadPool(4, daemon("localcloud-s3-notify"));
+        this.s3 = LocalS3.start(dataDir.resolve("s3"), (target, json) -> s3Deliveries.execute(() -> self.get().invokeAsync(target, json)));
+        this.ssm = LocalSsm.open(dataDir.resolve("ssm"));
+        this.events = EventBus.builder((function, json) -> self.get().invokeForEventBridge(function, json))
+                .functions(template.functions())
+                .stack(template.context())
+                .faults(b.faults)
+                .build();
+        this.codeBuild = LocalCodeBuild.create(dataDir.resolve("codebuild"), s3.client(), events::put, projects(template, b.siteRepository));
+        this.dependencies = DependencyFactory.of(s3.client(), ssm, codeBuild);
+        this.lambda = new LocalLambda(template.functions(), dependencies);
+        self.set(this);
+
+        for (var bucket : template.buckets()) {
+            s3.createBucket(bucket.name());
+        }
+        configureNotifications();
+        this.webhookSecret = ensureWebhookSecret();
+        this.http = LocalHttpApi.start(template, lambda, b.httpPort);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Template template() {
+        return template;
+    }
+
+    /** The webhook URL for {@code provider} (github, gitlab, bitbucket). */
+    public URI webhookUrl(String provider) {
+        return http.baseUrl().resolve("/webhook/" + URLEncoder.encode(provider, StandardCharsets.UTF_8));
+    }
+
+    /** The webhook secret kept in SSM as a SecureString, created once per data folder. */
+    public String webhookSecret() {
+        return webhookSecret;
+    }
+
+    public URI s3Endpoint() {
+        return s3.endpoint();
+    }
+
+    public S3Client s3() {
+        return s3.client();
+    }
+
+    public LocalS3 localS3() {
+        return s3;
+    }
+
+    public LocalSsm ssm() {
+        return ssm;
+    }
+
+    public LocalCodeBuild codeBuild() {
+        return codeBuild;
+    }
+
+    public EventBus events() {
+        return events;
+    }
+
+    public LocalLambda lambda() {
+        return lambda;
+    }
+
+    /** The clients the functions use here; the CLI's local mode uses the same. */
+    public DependencyFactory dependencies() {
+        return dependencies;
+    }
+
+    public String releaseBucket() {
+        return template.outputs().get("ReleaseBucketName");
+    }
+
+    public String parameterPrefix() {
+        return template.outputs().get("ParameterPrefix");
+    }
+
+    /** The environment {@code template.yaml} gives {@code functionLogicalId}, resolved for this stack. */
+    public Map<String, String> environmentOf(String functionLogicalId) {
+        return template.function(functionLogicalId).environment();
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /**
+     * Waits until no build runs, no event is queued or in flight and no S3 notification is being
+     * delivered, twice in a row (one part's work can start another's). False on timeout.
+     */
+    public boolean awaitIdle(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int quietRounds = 0;
+        try {
+            while (System.nanoTime() < deadline && quietRounds < 2) {
+                Duration left = Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
+                codeBuild.awaitIdle(left);
+                boolean quiet = events.awaitIdle(left) && lambda.awaitIdle(left);
+                quietRounds = quiet ? quietRounds + 1 : 0;
+                if (quietRounds < 2) {
+                    Thread.sleep(20);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        return quietRounds >= 2;
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(http);
+        closeQuietly(codeBuild);
+        closeQuietly(events);
+        s3Deliveries.shutdown();
+        try {
+            s3Deliveries.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        closeQuietly(lambda);
+        closeQuietly(s3);
+        ssm.close();
+    }
+
+    /** Deletes a folder tree (the demo's temporary data), ignoring what is already gone. */
+    public static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + dir, e);
+        }
+    }
+
+    /** An asynchronous invocation by EventBridge: a function error is thrown so the bus retries it. */
+    private void invokeForEventBridge(String function, String eventJson) throws Exception {
+        InvocationResult result = lambda.invoke(function, eventJson);
+        if (result.error() instanceof Exception e) {
+            throw e;
+        } else if (result.error() != null) {
+            throw new IllegalStateException(function + " failed", result.error());
+        }
+    }
+
+    private void invokeAsync(String function, String eventJson) {
+        InvocationResult result = lambda.invoke(function, eventJson);
+        if (result.error() != null) {
+            System.err.println("localcloud: " + function + " failed on an S3 notification: " + result.error());
+        }
+    }
+
+    private void configureNotifications() {
+        Map<String, List<NotificationRule>> byBucket = new LinkedHashMap<>();
+        for (FunctionSpec f : template.functions()) {
+            for (S3Trigger t : f.s3Triggers()) {
+                byBucket.computeIfAbsent(t.bucketName(), k -> new ArrayList<>())
+                        .add(new NotificationRule(f.logicalId() + "-" + t.eventName(), t.events(), t.prefix(), t.suffix(), f.logicalId()));
+            }
+        }
+        byBucket.forEach(s3::setNotifications);
+    }
+
+    private String ensureWebhookSecret() {
+        String name = template.ref("WebhookSecretParameterName");
+        String fresh = HexFormat.of().formatHex(randomBytes());
+        try {
+            ssm.putParameter(r -> r.name(name).type(ParameterType.SECURE_STRING).value(fresh).overwrite(false)
+                    .description("FleetPress webhook secret (localcloud)"));
+            return fresh;
+        } catch (ParameterAlreadyExistsException e) {
+            return ssm.getParameter(r -> r.name(name).withDecryption(true)).parameter().value();
+        }
+    }
+
+    private static byte[] randomBytes() {
+        byte[] bytes = new byte[24];
+        new SecureRandom().nextBytes(bytes);
+        return bytes;
+    }
+
+    private static List<ProjectSpec> projects(Template template, Path siteRepository) {
+        List<ProjectSpec> out = new ArrayList<>();
+        for (CodeBuildProjectSpec p : template.codeBuildProjects()) {
+            var a = p.artifacts();
+            boolean s3Artifacts = "S3".equals(a.type());
+            out.add(new ProjectSpec(p.name(), p.buildSpec(), siteRepository,
+                    s3Artifacts ? a.location() : null, a.path(), a.name(), a.overrideArtifactName(),
+                    (int) Math.max(5, p.timeout().toMinutes())));
+        }
+        return out;
+    }
+
+    private static Path createDirectories(Path dir) {
+        try {
+            return Files.createDirectories(dir).toAbsolutePath();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the data folder " + dir, e);
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (Exception e) {
+            System.err.println("localcloud: closing " + c.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+    }
+
+    /** Options for a local cloud; {@link #build()} starts it. */
+    public static final class Builder {
+        private Path projectRoot;
+        private Path dataDir;
+        private Path siteRepository;
+        private int httpPort;
+        private FaultPlan faults = FaultPlan.none();
+        private final Map<String, String> parameters = new HashMap<>();
+
+        /** The FleetPress repository root (template.yaml lives there). */
+        public Builder projectRoot(Path projectRoot) {
+            this.projectRoot = projectRoot;
+            return this;
+        }
+
+        /** Where S3 objects, parameters and build workspaces live. */
+        public Builder dataDir(Path dataDir) {
+            this.dataDir = dataDir;
+            return this;
+        }
+
+        /** The site's git repository (a path git can clone), CodeBuild's source. */
+        public Builder siteRepository(Path siteRepository) {
+            this.siteRepository = siteRepository;
+            return this;
+        }
+
+        /** The HTTP API's port on 127.0.0.1; 0 (the default) picks a free one. */
+        public Builder httpPort(int httpPort) {
+            this.httpPort = httpPort;
+            return this;
+        }
+
+        /** Drops, duplicates and delays of best-effort event sources (tests use this). */
+        public Builder faults(FaultPlan faults) {
+            this.faults = Objects.requireNonNull(faults, "faults");
+            return this;
+        }
+
+        /** Overrides a template parameter. */
+        public Builder parameter(String name, String value) {
+            parameters.put(name, value);
+            return this;
+        }
+
+        public LocalCloud build() {
+            Objects.requireNonNull(projectRoot, "projectRoot");
+            Objects.requireNonNull(dataDir, "dataDir");
+            Objects.requireNonNull(siteRepository, "siteRepository");
+            return new LocalCloud(this);
+        }
+    }
+}
