@@ -38,6 +38,14 @@ class IamWildcardCheckTest {
     }
 
     @Test
+    void check_whenRepoTemplateLosesItsJustifications_reportsItsWildcards() {
+        String unjustified = Repo.templateText().replace("# wildcard:", "# was:");
+
+        assertThat(check(unjustified)).isNotEmpty()
+                .allSatisfy(finding -> assertThat(finding).startsWith("template.yaml:").contains("is a wildcard"));
+    }
+
+    @Test
     void check_whenScopedToStackResources_findsNothing() {
         assertThat(check(functionWith("""
                 Action: [s3:GetObject, s3:PutObject]
