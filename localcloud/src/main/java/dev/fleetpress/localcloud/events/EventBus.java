@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -18,6 +19,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -41,6 +43,7 @@ import software.amazon.event.ruler.Machine;
  * compressed, so they would never expire anyway.
  */
 public final class EventBus implements AutoCloseable {
+    private static final int DECISIONS_KEPT = 1000;
     private final Machine machine = new Machine();
     private final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
     private final Target target;
@@ -61,7 +64,8 @@ public final class EventBus implements AutoCloseable {
     private final AtomicLong retried = new AtomicLong();
     private final AtomicLong deadLettered = new AtomicLong();
     private final List<DeadLetter> deadLetters = new CopyOnWriteArrayList<>();
-    private final List<FaultDecision> decisions = new CopyOnWriteArrayList<>();
+    /** The latest decisions only: a long CLI session must not grow without bound. */
+    private final Deque<FaultDecision> decisions = new ConcurrentLinkedDeque<>();
 
     private EventBus(Builder b) {
         this.target = Objects.requireNonNull(b.target, "target");
@@ -113,7 +117,10 @@ public final class EventBus implements AutoCloseable {
         }
         received.incrementAndGet();
         FaultDecision decision = decide(event);
-        decisions.add(decision);
+        decisions.addLast(decision);
+        while (decisions.size() > DECISIONS_KEPT) {
+            decisions.pollFirst();
+        }
         if (decision.dropped()) {
             dropped.incrementAndGet();
             return event.id();
@@ -168,7 +175,7 @@ public final class EventBus implements AutoCloseable {
         return Collections.unmodifiableList(new ArrayList<>(deadLetters));
     }
 
-    /** The fault plan's decision for every put event, in put order. */
+    /** The fault plan's decisions for the latest put events (up to 1,000), in put order. */
     public List<FaultDecision> faultDecisions() {
         return Collections.unmodifiableList(new ArrayList<>(decisions));
     }
