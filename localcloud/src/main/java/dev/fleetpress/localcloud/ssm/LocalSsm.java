@@ -52,7 +52,7 @@ import software.amazon.awssdk.services.ssm.model.PutParameterResponse;
  * which throws {@link UnsupportedOperationException}. Errors are the SDK's modeled exceptions with
  * AWS's error codes, status 400 and messages.
  *
- * <p>State lives in {@code parameters.json} under the data folder and is shared with any other
+ * <p>State lives in {@code parameters.json} in the data folder and is shared with any other
  * process that opens the same folder (see {@link ParameterFile}); SecureString values are stored
  * encrypted. {@link #setThrottle(double)} makes every call beyond a rate answer
  * {@code ThrottlingException: Rate exceeded}, as the real service does under load.
@@ -75,9 +75,12 @@ public final class LocalSsm implements SsmClient {
         this.clock = clock;
     }
 
-    /** Opens (creating if needed) the Parameter Store kept in {@code dataDir/ssm}. */
+    /**
+     * Opens (creating if needed) the Parameter Store kept in {@code dataDir} (its
+     * {@code parameters.json}, lock and SecureString key files); give each store its own folder.
+     */
     public static LocalSsm open(Path dataDir) {
-        return new LocalSsm(dataDir.resolve("ssm"), Clock.systemUTC());
+        return new LocalSsm(dataDir, Clock.systemUTC());
     }
 
     /**

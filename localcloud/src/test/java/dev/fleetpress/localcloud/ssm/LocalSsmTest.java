@@ -206,7 +206,7 @@ class LocalSsmTest {
         LocalSsm ssm = ssm();
         ssm.putParameter(b -> b.name("/fp/webhook-secret").value("hunter2").type(ParameterType.SECURE_STRING));
 
-        assertThat(Files.readString(dataDir.resolve("ssm/parameters.json"))).doesNotContain("hunter2");
+        assertThat(Files.readString(dataDir.resolve("parameters.json"))).doesNotContain("hunter2");
     }
 
     @Test
