@@ -6,6 +6,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
@@ -29,6 +30,8 @@ import org.jclouds.blobstore.domain.BlobMetadata;
  * object it wrote and answer 412 (never S3's alternative, 409 ConditionalRequestConflict).
  */
 final class WriteGate extends HandlerWrapper {
+    private static final System.Logger LOG = System.getLogger(WriteGate.class.getName());
+
     private final BlobStore blobStore;
     private final Notifier notifier;
     private final KeyLocks locks = new KeyLocks();
@@ -81,17 +84,26 @@ final class WriteGate extends HandlerWrapper {
         return conditions.check(write.key(), current != null, current == null ? "" : current.getETag());
     }
 
+    /**
+     * Describes the stored object to the notifier. The object is written by now, so nothing here may fail
+     * the response: a client retrying a conditional write that answered 500 would get 412 for its own object.
+     */
     private void announce(KeyWrite write, String sourceIp) {
-        if (!notifier.wants(write.kind().eventName(), write.bucket(), write.key())) {
-            return;
+        try {
+            if (!notifier.wants(write.kind().eventName(), write.bucket(), write.key())) {
+                return;
+            }
+            BlobMetadata stored = blobStore.blobMetadata(write.bucket(), write.key());
+            if (stored == null) {
+                // A multi-object delete, which is not serialised per key, removed it already.
+                return;
+            }
+            notifier.objectCreated(write.kind().eventName(), write.bucket(), write.key(),
+                    stored.getContentMetadata().getContentLength(), WriteConditions.unquote(stored.getETag()), sourceIp);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "no S3 notification for s3://" + write.bucket() + "/" + write.key()
+                    + ": reading back the stored object failed: " + e, e);
         }
-        BlobMetadata stored = blobStore.blobMetadata(write.bucket(), write.key());
-        if (stored == null) {
-            // A multi-object delete, which is not serialised per key, removed it already.
-            return;
-        }
-        notifier.objectCreated(write.kind().eventName(), write.bucket(), write.key(),
-                stored.getContentMetadata().getContentLength(), WriteConditions.unquote(stored.getETag()), sourceIp);
     }
 
     /**

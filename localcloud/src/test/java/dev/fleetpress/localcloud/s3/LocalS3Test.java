@@ -222,7 +222,12 @@ class LocalS3Test {
         assertThat(record.get("eventTime").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z");
         assertThat(record.get("eventName").asText()).isEqualTo("ObjectCreated:Put");
         assertThat(record.get("requestParameters").get("sourceIPAddress").asText()).isEqualTo("127.0.0.1");
+        assertThat(record.get("userIdentity", "principalId").asText()).isNotBlank();
+        assertThat(record.get("responseElements", "x-amz-request-id").asText()).isNotBlank();
+        assertThat(record.get("responseElements", "x-amz-id-2").asText()).isNotBlank();
         Json.Node s3Part = record.get("s3");
+        assertThat(s3Part.get("s3SchemaVersion").asText()).isEqualTo("1.0");
+        assertThat(s3Part.get("bucket", "ownerIdentity", "principalId").asText()).isNotBlank();
         assertThat(s3Part.get("configurationId").asText()).isEqualTo("media");
         assertThat(s3Part.get("bucket").get("name").asText()).isEqualTo(bucket);
         assertThat(s3Part.get("bucket").get("arn").asText()).isEqualTo("arn:aws:s3:::" + bucket);
