@@ -28,6 +28,10 @@ import org.jclouds.blobstore.domain.BlobMetadata;
  * </ul>
  * Racing conditional writers to one key therefore queue: the first one wins and the others see the
  * object it wrote and answer 412 (never S3's alternative, 409 ConditionalRequestConflict).
+ *
+ * <p>Conditions are evaluated before S3Proxy verifies the signature, so a badly signed conditional write
+ * whose condition fails gets 412 where S3 would answer 403. Loopback-only and with public local
+ * credentials, this reveals nothing worth protecting.
  */
 final class WriteGate extends HandlerWrapper {
     private static final System.Logger LOG = System.getLogger(WriteGate.class.getName());
