@@ -3,6 +3,8 @@ package dev.fleetpress.cli;
 import dev.fleetpress.json.Json;
 import dev.fleetpress.localcloud.LocalCloud;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -44,9 +46,26 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path dir = data != null ? Files.createDirectories(data) : Files.createTempDirectory("fleetpress-demo-");
-        Timeline timeline = new Timeline(System.out);
-        System.out.println("FleetPress demo: the release flow on localcloud (data in " + dir + ")");
-        System.out.println();
+        PrintStream console = System.out;
+        Path functionLog = dir.resolve("functions.log");
+        // The functions' JSON log lines go to a file so that the timeline stays readable.
+        PrintStream logs = new PrintStream(Files.newOutputStream(functionLog), true, StandardCharsets.UTF_8);
+        System.setOut(logs);
+        try {
+            return play(dir, console, functionLog);
+        } finally {
+            System.setOut(console);
+            logs.close();
+            if (data == null && !keep) {
+                LocalCloud.deleteRecursively(dir);
+            }
+        }
+    }
+
+    private int play(Path dir, PrintStream console, Path functionLog) throws Exception {
+        Timeline timeline = new Timeline(console);
+        console.println("FleetPress demo: the release flow on localcloud (data in " + dir + ")");
+        console.println();
         long t = System.nanoTime();
         Path site = Workspace.createSiteRepository(Files.createDirectories(dir.resolve("site")));
         Git git = new Git(site);
@@ -61,17 +80,15 @@ final class DemoCommand implements Callable<Integer> {
                 .build()) {
             timeline.step("localcloud started", true, t, "S3 " + cloud.s3Endpoint() + ", webhook " + cloud.webhookUrl("github"));
             new Flow(cloud, git, site, timeline).run(first);
-        } finally {
-            if (data == null && !keep) {
-                LocalCloud.deleteRecursively(dir);
-            }
         }
-        System.out.println();
+        console.println();
+        console.println("Function logs (one JSON line per event): " + functionLog
+                + (data == null && !keep ? " (deleted on exit; keep it with --keep)" : ""));
         if (timeline.allPassed()) {
-            System.out.println("All " + timeline.size() + " steps verified their effect.");
+            console.println("All " + timeline.size() + " steps verified their effect.");
             return 0;
         }
-        System.out.println(timeline.failures() + " of " + timeline.size() + " steps failed.");
+        console.println(timeline.failures() + " of " + timeline.size() + " steps failed.");
         return 1;
     }
 

@@ -28,8 +28,15 @@ final class Workspace {
         throw new IllegalStateException("cannot find template.yaml: run fleetpress from the FleetPress repository or set FLEETPRESS_ROOT");
     }
 
-    /** Local state for `local up` and `status`: FLEETPRESS_HOME, else .localcloud/ in the repository. */
+    /**
+     * Local state for `local up` and `status`: the fleetpress.home system property (tests), else
+     * FLEETPRESS_HOME, else .localcloud/ in the repository.
+     */
     static Path home() {
+        String property = System.getProperty("fleetpress.home");
+        if (property != null && !property.isBlank()) {
+            return Path.of(property).toAbsolutePath();
+        }
         String env = System.getenv("FLEETPRESS_HOME");
         return env != null && !env.isBlank() ? Path.of(env).toAbsolutePath() : root().resolve(".localcloud");
     }
