@@ -1,5 +1,6 @@
 package dev.fleetpress.localcloud.http;
 
+import dev.fleetpress.localcloud.TokenBucket;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.fleetpress.json.Json;
@@ -57,7 +58,7 @@ public final class LocalHttpApi implements AutoCloseable {
         this.lambda = lambda;
         this.accountId = template.context().accountId();
         this.apiId = apiId(api.logicalId());
-        this.throttle = new TokenBucket(api.throttling().burstLimit(), api.throttling().rateLimit());
+        this.throttle = TokenBucket.of(api.throttling().burstLimit(), api.throttling().rateLimit());
         for (FunctionSpec function : template.functions()) {
             for (HttpApiRoute route : function.httpRoutes()) {
                 if (!route.apiLogicalId().equals(api.logicalId())) {

@@ -1,5 +1,6 @@
 package dev.fleetpress.localcloud.ssm;
 
+import dev.fleetpress.localcloud.TokenBucket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -66,7 +67,7 @@ public final class LocalSsm implements SsmClient {
 
     private final ParameterFile file;
     private final SecureStrings secrets;
-    private final TokenBucket throttle = new TokenBucket();
+    private volatile TokenBucket throttle = TokenBucket.unlimited();
     private final Clock clock;
 
     private LocalSsm(Path folder, Clock clock) {
@@ -88,7 +89,7 @@ public final class LocalSsm implements SsmClient {
      * {@code ThrottlingException}; 0 turns throttling off. Applies to this client only.
      */
     public void setThrottle(double callsPerSecond) {
-        throttle.setRate(callsPerSecond);
+        throttle = TokenBucket.perSecond(callsPerSecond);
     }
 
     @Override
