@@ -2,6 +2,7 @@ package dev.fleetpress.cli;
 
 import dev.fleetpress.json.Json;
 import dev.fleetpress.localcloud.LocalCloud;
+import dev.fleetpress.localcloud.LocalGit;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -68,7 +69,7 @@ final class DemoCommand implements Callable<Integer> {
         console.println();
         long t = System.nanoTime();
         Path site = Workspace.createSiteRepository(Files.createDirectories(dir.resolve("site")));
-        Git git = new Git(site);
+        LocalGit git = LocalGit.in(site);
         String first = git.run("rev-parse", "HEAD");
         timeline.step("site repository created from examples/site", true, t, "commit " + first.substring(0, 12));
 
@@ -93,7 +94,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     /** The flow itself, step by step. */
-    private record Flow(LocalCloud cloud, Git git, Path site, Timeline timeline) {
+    private record Flow(LocalCloud cloud, LocalGit git, Path site, Timeline timeline) {
         void run(String first) throws Exception {
             String release = "r-" + first.substring(0, 12);
             String url = "file://" + site;

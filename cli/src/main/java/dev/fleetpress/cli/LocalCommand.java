@@ -2,6 +2,7 @@ package dev.fleetpress.cli;
 
 import dev.fleetpress.json.Json;
 import dev.fleetpress.localcloud.LocalCloud;
+import dev.fleetpress.localcloud.LocalGit;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,7 +39,7 @@ final class LocalCommand implements Runnable {
             Path bare = home.resolve("site.git");
             if (!Files.isDirectory(bare)) {
                 Path seed = Workspace.createSiteRepository(Files.createDirectories(home.resolve("seed")));
-                new Git(home).run("clone", "--quiet", "--bare", seed.toString(), bare.toString());
+                LocalGit.in(home).run("clone", "--quiet", "--bare", seed.toString(), bare.toString());
                 LocalCloud.deleteRecursively(seed);
             }
             installHook(bare);

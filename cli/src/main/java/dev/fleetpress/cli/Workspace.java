@@ -1,11 +1,8 @@
 package dev.fleetpress.cli;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.fleetpress.localcloud.LocalGit;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.stream.Stream;
 
 /** Where the CLI finds the project (template.yaml, examples/) and keeps local state. */
 final class Workspace {
@@ -43,27 +40,6 @@ final class Workspace {
 
     /** Copies examples/site into {@code target} (without vendor/) and makes it a git repository with one commit. */
     static Path createSiteRepository(Path target) {
-        Path source = root().resolve("examples/site");
-        try (Stream<Path> files = Files.walk(source)) {
-            for (Path p : (Iterable<Path>) files::iterator) {
-                Path rel = source.relativize(p);
-                if (rel.startsWith("vendor") || rel.startsWith(".git")) {
-                    continue;
-                }
-                Path dest = target.resolve(rel.toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(dest);
-                } else {
-                    Files.copy(p, dest, StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot copy " + source + " to " + target, e);
-        }
-        Git git = new Git(target);
-        git.run("init", "--quiet");
-        git.run("add", "-A");
-        git.run("commit", "--quiet", "-m", "Example site");
-        return target;
+        return LocalGit.copyOf(root().resolve("examples/site"), target).dir();
     }
 }

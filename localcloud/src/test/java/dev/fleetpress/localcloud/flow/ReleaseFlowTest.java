@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fleetpress.json.Json;
 import dev.fleetpress.localcloud.LocalCloud;
+import dev.fleetpress.localcloud.LocalGit;
 import dev.fleetpress.localcloud.events.FaultPlan;
 import dev.fleetpress.localcloud.events.SourceFaults;
 import java.net.URI;
@@ -46,7 +47,7 @@ class ReleaseFlowTest {
 
     @Test
     void push_whenMainIsPushed_buildsVerifiesAndPromotesToProduction() throws Exception {
-        SiteRepo site = SiteRepo.create(ROOT, tmp.resolve("site"));
+        LocalGit site = LocalGit.copyOf(ROOT.resolve("examples/site"), tmp.resolve("site"));
         cloud = start(site, FaultPlan.none());
         String commit = site.head();
         String release = "r-" + commit.substring(0, 12);
@@ -66,15 +67,15 @@ class ReleaseFlowTest {
 
     @Test
     void push_whenTheBuildFails_leavesTheEnvironmentUnchanged() throws Exception {
-        SiteRepo site = SiteRepo.create(ROOT, tmp.resolve("site"));
+        LocalGit site = LocalGit.copyOf(ROOT.resolve("examples/site"), tmp.resolve("site"));
         cloud = start(site, FaultPlan.none());
         String good = site.head();
         push(site, "refs/heads/main", ZERO, good, UUID.randomUUID().toString());
         assertThat(cloud.awaitIdle(LIMIT)).isTrue();
         assertThat(pointer("production")).isEqualTo("r-" + good.substring(0, 12));
 
-        site.git("rm", "--quiet", "composer.lock");
-        site.git("commit", "--quiet", "-m", "Forget the lock file");
+        site.run("rm", "--quiet", "composer.lock");
+        site.run("commit", "--quiet", "-m", "Forget the lock file");
         String broken = site.head();
         HttpResponse<String> response = push(site, "refs/heads/main", good, broken, UUID.randomUUID().toString());
         assertThat(Json.parse(response.body()).text("outcome")).isEqualTo("BUILD_STARTED");
@@ -86,7 +87,7 @@ class ReleaseFlowTest {
 
     @Test
     void push_whenBuildEventsAreDuplicatedAndDelayed_promotesOnceAndKeepsOneVersion() throws Exception {
-        SiteRepo site = SiteRepo.create(ROOT, tmp.resolve("site"));
+        LocalGit site = LocalGit.copyOf(ROOT.resolve("examples/site"), tmp.resolve("site"));
         FaultPlan faults = FaultPlan.seeded(42).with("aws.codebuild",
                 new SourceFaults(0, 1.0, Duration.ofMillis(50), Duration.ofMillis(300)));
         cloud = start(site, faults);
@@ -103,7 +104,7 @@ class ReleaseFlowTest {
 
     @Test
     void push_whenATagPointsAtABuiltCommit_promotesToStagingWithoutRebuilding() throws Exception {
-        SiteRepo site = SiteRepo.create(ROOT, tmp.resolve("site"));
+        LocalGit site = LocalGit.copyOf(ROOT.resolve("examples/site"), tmp.resolve("site"));
         cloud = start(site, FaultPlan.none());
         String commit = site.head();
         push(site, "refs/heads/main", ZERO, commit, UUID.randomUUID().toString());
@@ -117,7 +118,7 @@ class ReleaseFlowTest {
 
     @Test
     void push_whenTheSignatureIsWrong_answers401AndStartsNothing() throws Exception {
-        SiteRepo site = SiteRepo.create(ROOT, tmp.resolve("site"));
+        LocalGit site = LocalGit.copyOf(ROOT.resolve("examples/site"), tmp.resolve("site"));
         cloud = start(site, FaultPlan.none());
         byte[] body = payload(site, "refs/heads/main", ZERO, site.head()).getBytes(StandardCharsets.UTF_8);
 
@@ -128,11 +129,11 @@ class ReleaseFlowTest {
         assertThat(pointer("production")).isEqualTo("(none)");
     }
 
-    private LocalCloud start(SiteRepo site, FaultPlan faults) {
-        return LocalCloud.builder().projectRoot(ROOT).dataDir(tmp.resolve("cloud")).siteRepository(site.dir).faults(faults).build();
+    private LocalCloud start(LocalGit site, FaultPlan faults) {
+        return LocalCloud.builder().projectRoot(ROOT).dataDir(tmp.resolve("cloud")).siteRepository(site.dir()).faults(faults).build();
     }
 
-    private HttpResponse<String> push(SiteRepo site, String ref, String before, String after, String delivery) throws Exception {
+    private HttpResponse<String> push(LocalGit site, String ref, String before, String after, String delivery) throws Exception {
         byte[] body = payload(site, ref, before, after).getBytes(StandardCharsets.UTF_8);
         Mac mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec(cloud.webhookSecret().getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
@@ -149,10 +150,10 @@ class ReleaseFlowTest {
         return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
     }
 
-    private static String payload(SiteRepo site, String ref, String before, String after) {
+    private static String payload(LocalGit site, String ref, String before, String after) {
         return Json.write(Json.object("ref", ref, "before", before, "after", after, "created", ZERO.equals(before),
                 "deleted", false, "forced", false,
-                "repository", Json.object("full_name", "local/example-site", "clone_url", URI.create("file://" + site.dir).toString()),
+                "repository", Json.object("full_name", "local/example-site", "clone_url", URI.create("file://" + site.dir()).toString()),
                 "head_commit", Json.object("id", after)));
     }
 
