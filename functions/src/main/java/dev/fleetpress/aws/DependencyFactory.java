@@ -8,8 +8,11 @@ import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsPro
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.codebuild.CodeBuildClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
@@ -25,11 +28,18 @@ public final class DependencyFactory {
     private final Supplier<S3Client> s3;
     private final Supplier<SsmClient> ssm;
     private final Supplier<CodeBuildClient> codeBuild;
+    private final Supplier<AutoScalingClient> autoScaling;
+    private final Supplier<SqsClient> sqs;
+    private final Supplier<SnsClient> sns;
 
-    private DependencyFactory(Supplier<S3Client> s3, Supplier<SsmClient> ssm, Supplier<CodeBuildClient> codeBuild) {
+    private DependencyFactory(Supplier<S3Client> s3, Supplier<SsmClient> ssm, Supplier<CodeBuildClient> codeBuild,
+                              Supplier<AutoScalingClient> autoScaling, Supplier<SqsClient> sqs, Supplier<SnsClient> sns) {
         this.s3 = memoize(s3);
         this.ssm = memoize(ssm);
         this.codeBuild = memoize(codeBuild);
+        this.autoScaling = memoize(autoScaling);
+        this.sqs = memoize(sqs);
+        this.sns = memoize(sns);
     }
 
     /** The factory for code running on Lambda: one per execution environment. */
@@ -63,15 +73,25 @@ public final class DependencyFactory {
                 () -> SsmClient.builder().region(region.get()).credentialsProvider(credentials)
                         .httpClient(http.get()).build(),
                 () -> CodeBuildClient.builder().region(region.get()).credentialsProvider(credentials)
+                        .httpClient(http.get()).build(),
+                () -> AutoScalingClient.builder().region(region.get()).credentialsProvider(credentials)
+                        .httpClient(http.get()).build(),
+                () -> SqsClient.builder().region(region.get()).credentialsProvider(credentials)
+                        .httpClient(http.get()).build(),
+                () -> SnsClient.builder().region(region.get()).credentialsProvider(credentials)
                         .httpClient(http.get()).build());
     }
 
     /** A factory over clients built elsewhere (localcloud, the CLI, tests). */
-    public static DependencyFactory of(S3Client s3, SsmClient ssm, CodeBuildClient codeBuild) {
+    public static DependencyFactory of(S3Client s3, SsmClient ssm, CodeBuildClient codeBuild,
+                                       AutoScalingClient autoScaling, SqsClient sqs, SnsClient sns) {
         Objects.requireNonNull(s3, "s3");
         Objects.requireNonNull(ssm, "ssm");
         Objects.requireNonNull(codeBuild, "codeBuild");
-        return new DependencyFactory(() -> s3, () -> ssm, () -> codeBuild);
+        Objects.requireNonNull(autoScaling, "autoScaling");
+        Objects.requireNonNull(sqs, "sqs");
+        Objects.requireNonNull(sns, "sns");
+        return new DependencyFactory(() -> s3, () -> ssm, () -> codeBuild, () -> autoScaling, () -> sqs, () -> sns);
     }
 
     public S3Client s3() {
@@ -84,6 +104,18 @@ public final class DependencyFactory {
 
     public CodeBuildClient codeBuild() {
         return codeBuild.get();
+    }
+
+    public AutoScalingClient autoScaling() {
+        return autoScaling.get();
+    }
+
+    public SqsClient sqs() {
+        return sqs.get();
+    }
+
+    public SnsClient sns() {
+        return sns.get();
     }
 
     private static <T> Supplier<T> memoize(Supplier<T> delegate) {

@@ -52,6 +52,22 @@ import software.amazon.awssdk.services.ssm.model.ParameterType;
  * <p>Start one with {@link #builder()}; {@link #close()} stops it, keeping its data folder.
  */
 public final class LocalCloud implements AutoCloseable {
+    // Placeholders until localcloud's Auto Scaling, SQS and SNS land (the fleet work); every call
+    // answers UnsupportedOperationException, which is what the SDK interfaces' defaults do.
+    private static final software.amazon.awssdk.services.autoscaling.AutoScalingClient NOT_YET_AUTO_SCALING =
+            new software.amazon.awssdk.services.autoscaling.AutoScalingClient() {
+                @Override public String serviceName() { return "autoscaling"; }
+                @Override public void close() { }
+            };
+    private static final software.amazon.awssdk.services.sqs.SqsClient NOT_YET_SQS = new software.amazon.awssdk.services.sqs.SqsClient() {
+        @Override public String serviceName() { return "sqs"; }
+        @Override public void close() { }
+    };
+    private static final software.amazon.awssdk.services.sns.SnsClient NOT_YET_SNS = new software.amazon.awssdk.services.sns.SnsClient() {
+        @Override public String serviceName() { return "sns"; }
+        @Override public void close() { }
+    };
+
     /** The local stack's name; resource names derive from it as they would on AWS. */
     public static final String STACK_NAME = "fleetpress-local";
 
@@ -85,7 +101,7 @@ public final class LocalCloud implements AutoCloseable {
                 .faults(b.faults)
                 .build();
         this.codeBuild = LocalCodeBuild.create(dataDir.resolve("codebuild"), s3.client(), events::put, projects(template, b.siteRepository));
-        this.dependencies = DependencyFactory.of(s3.client(), ssm, codeBuild);
+        this.dependencies = DependencyFactory.of(s3.client(), ssm, codeBuild, NOT_YET_AUTO_SCALING, NOT_YET_SQS, NOT_YET_SNS);
         this.lambda = new LocalLambda(template.functions(), dependencies);
         self.set(this);
 

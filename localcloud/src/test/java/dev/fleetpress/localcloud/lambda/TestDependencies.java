@@ -6,7 +6,10 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.codebuild.CodeBuildClient;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
@@ -26,6 +29,12 @@ public final class TestDependencies {
                 SsmClient.builder().region(Region.US_EAST_1).credentialsProvider(CREDENTIALS).endpointOverride(NOWHERE)
                         .httpClient(UrlConnectionHttpClient.create()).build(),
                 CodeBuildClient.builder().region(Region.US_EAST_1).credentialsProvider(CREDENTIALS).endpointOverride(NOWHERE)
+                        .httpClient(UrlConnectionHttpClient.create()).build(),
+                AutoScalingClient.builder().region(Region.US_EAST_1).credentialsProvider(CREDENTIALS).endpointOverride(NOWHERE)
+                        .httpClient(UrlConnectionHttpClient.create()).build(),
+                SqsClient.builder().region(Region.US_EAST_1).credentialsProvider(CREDENTIALS).endpointOverride(NOWHERE)
+                        .httpClient(UrlConnectionHttpClient.create()).build(),
+                SnsClient.builder().region(Region.US_EAST_1).credentialsProvider(CREDENTIALS).endpointOverride(NOWHERE)
                         .httpClient(UrlConnectionHttpClient.create()).build());
     }
 }
