@@ -35,6 +35,7 @@ final class FunctionReader {
         List<EventRule> rules = new ArrayList<>();
         List<S3Trigger> s3 = new ArrayList<>();
         List<ScheduleTrigger> schedules = new ArrayList<>();
+        List<SqsTrigger> queues = new ArrayList<>();
         Object events = props.get("Events");
         if (events != null) {
             asMap(events, id + ".Events").forEach((name, definition) -> {
@@ -46,14 +47,15 @@ final class FunctionReader {
                     case "EventBridgeRule", "CloudWatchEvent" -> rules.add(rule(name, eventProps));
                     case "S3" -> s3.add(s3Trigger(name, eventProps));
                     case "Schedule", "ScheduleV2" -> schedules.add(schedule(name, type, eventProps));
+                    case "SQS" -> queues.add(sqsTrigger(name, eventProps));
                     default -> throw new TemplateException(id + ".Events." + name + " has type " + type
-                            + ", which localcloud does not route (it routes HttpApi, EventBridgeRule, CloudWatchEvent, S3, Schedule, ScheduleV2)");
+                            + ", which localcloud does not route (it routes HttpApi, EventBridgeRule, CloudWatchEvent, S3, Schedule, ScheduleV2, SQS)");
                 }
             });
         }
         return new FunctionSpec(id, props.containsKey("FunctionName") ? string("FunctionName") : id,
                 handlerClass, handlerMethod, environment(), Duration.ofSeconds(number("Timeout", 3)),
-                (int) number("MemorySize", 128), routes, rules, s3, schedules, statements(), asyncInvoke());
+                (int) number("MemorySize", 128), routes, rules, s3, schedules, queues, statements(), asyncInvoke());
     }
 
     private Map<String, String> environment() {
@@ -132,6 +134,30 @@ final class FunctionReader {
             }
         }
         return new S3Trigger(name, bucketId, template.ref(bucketId), events, prefix, suffix);
+    }
+
+    private SqsTrigger sqsTrigger(String name, Map<String, Object> p) {
+        Object queue = p.get("Queue");
+        if (queue == null) {
+            throw new TemplateException(id + ".Events." + name + " has no Queue");
+        }
+        String queueId = queue instanceof Map<?, ?> m && m.containsKey("Fn::GetAtt") ? getAttTarget(m.get("Fn::GetAtt"), name)
+                : refName(queue, name + ".Queue");
+        int batch = (int) longValue(template.resolved(p.get("BatchSize")), 10);
+        boolean partial = SqsTrigger.responseTypes(template.resolved(p.get("FunctionResponseTypes"))).contains("ReportBatchItemFailures");
+        return new SqsTrigger(name, queueId, template.ref(queueId), batch, partial);
+    }
+
+    private String getAttTarget(Object getAtt, String name) {
+        if (getAtt instanceof List<?> list && !list.isEmpty()) {
+            return String.valueOf(list.get(0));
+        }
+        String text = String.valueOf(getAtt);
+        int dot = text.indexOf('.');
+        if (dot <= 0) {
+            throw new TemplateException(id + ".Events." + name + ".Queue: cannot read the queue from GetAtt " + text);
+        }
+        return text.substring(0, dot);
     }
 
     private ScheduleTrigger schedule(String name, String type, Map<String, Object> p) {

@@ -20,7 +20,7 @@ import java.util.Map;
 public record FunctionSpec(String logicalId, String functionName, String handlerClass, String handlerMethod,
                            Map<String, String> environment, Duration timeout, int memorySizeMb,
                            List<HttpApiRoute> httpRoutes, List<EventRule> eventRules, List<S3Trigger> s3Triggers,
-                           List<ScheduleTrigger> schedules, List<PolicyStatement> policyStatements,
+                           List<ScheduleTrigger> schedules, List<SqsTrigger> sqsTriggers, List<PolicyStatement> policyStatements,
                            RetryPolicy asyncInvoke) {
     public FunctionSpec {
         environment = Map.copyOf(environment);
@@ -28,6 +28,7 @@ public record FunctionSpec(String logicalId, String functionName, String handler
         eventRules = List.copyOf(eventRules);
         s3Triggers = List.copyOf(s3Triggers);
         schedules = List.copyOf(schedules);
+        sqsTriggers = List.copyOf(sqsTriggers);
         policyStatements = List.copyOf(policyStatements);
     }
 }

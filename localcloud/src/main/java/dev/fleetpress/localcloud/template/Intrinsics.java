@@ -194,6 +194,7 @@ final class Intrinsics {
             case "AWS::SNS::Topic.TopicArn" -> arn("sns", region, account, name);
             case "AWS::SNS::Topic.TopicName" -> name;
             case "AWS::IAM::Role.Arn" -> arn("iam", "", account, "role/" + name);
+            case "AWS::IAM::InstanceProfile.Arn" -> arn("iam", "", account, "instance-profile/" + name);
             case "AWS::IAM::Role.RoleId" -> "AROA" + Integer.toHexString(name.hashCode()).toUpperCase(Locale.ROOT);
             case "AWS::IAM::ManagedPolicy.PolicyArn" -> arn("iam", "", account, "policy/" + name);
             case "AWS::Events::Rule.Arn" -> arn("events", region, account, "rule/" + name);
