@@ -1,6 +1,8 @@
 package dev.fleetpress.localcloud.ssm;
 
 import dev.fleetpress.localcloud.TokenBucket;
+import dev.fleetpress.localcloud.ssm.run.RunCommand;
+import dev.fleetpress.localcloud.ssm.run.RunCommandConfig;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -15,10 +17,16 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import software.amazon.awssdk.services.ssm.SsmClient;
+import software.amazon.awssdk.services.ssm.model.CancelCommandRequest;
+import software.amazon.awssdk.services.ssm.model.CancelCommandResponse;
 import software.amazon.awssdk.services.ssm.model.DeleteParameterRequest;
 import software.amazon.awssdk.services.ssm.model.DeleteParameterResponse;
 import software.amazon.awssdk.services.ssm.model.DeleteParametersRequest;
 import software.amazon.awssdk.services.ssm.model.DeleteParametersResponse;
+import software.amazon.awssdk.services.ssm.model.DescribeInstanceInformationRequest;
+import software.amazon.awssdk.services.ssm.model.DescribeInstanceInformationResponse;
+import software.amazon.awssdk.services.ssm.model.GetCommandInvocationRequest;
+import software.amazon.awssdk.services.ssm.model.GetCommandInvocationResponse;
 import software.amazon.awssdk.services.ssm.model.GetParameterHistoryRequest;
 import software.amazon.awssdk.services.ssm.model.GetParameterHistoryResponse;
 import software.amazon.awssdk.services.ssm.model.GetParameterRequest;
@@ -29,6 +37,10 @@ import software.amazon.awssdk.services.ssm.model.GetParametersRequest;
 import software.amazon.awssdk.services.ssm.model.GetParametersResponse;
 import software.amazon.awssdk.services.ssm.model.LabelParameterVersionRequest;
 import software.amazon.awssdk.services.ssm.model.LabelParameterVersionResponse;
+import software.amazon.awssdk.services.ssm.model.ListCommandInvocationsRequest;
+import software.amazon.awssdk.services.ssm.model.ListCommandInvocationsResponse;
+import software.amazon.awssdk.services.ssm.model.ListCommandsRequest;
+import software.amazon.awssdk.services.ssm.model.ListCommandsResponse;
 import software.amazon.awssdk.services.ssm.model.Parameter;
 import software.amazon.awssdk.services.ssm.model.ParameterHistory;
 import software.amazon.awssdk.services.ssm.model.ParameterNotFoundException;
@@ -37,6 +49,8 @@ import software.amazon.awssdk.services.ssm.model.ParameterType;
 import software.amazon.awssdk.services.ssm.model.ParameterVersionNotFoundException;
 import software.amazon.awssdk.services.ssm.model.PutParameterRequest;
 import software.amazon.awssdk.services.ssm.model.PutParameterResponse;
+import software.amazon.awssdk.services.ssm.model.SendCommandRequest;
+import software.amazon.awssdk.services.ssm.model.SendCommandResponse;
 
 /**
  * Parameter Store for one machine, behind the SDK's own {@link SsmClient} interface so FleetPress's
@@ -57,6 +71,12 @@ import software.amazon.awssdk.services.ssm.model.PutParameterResponse;
  * process that opens the same folder (see {@link ParameterFile}); SecureString values are stored
  * encrypted. {@link #setThrottle(double)} makes every call beyond a rate answer
  * {@code ThrottlingException: Rate exceeded}, as the real service does under load.
+ *
+ * <p>Run Command ({@code SendCommand}, {@code GetCommandInvocation}, {@code ListCommandInvocations},
+ * {@code ListCommands}, {@code CancelCommand}, {@code DescribeInstanceInformation}) is off until
+ * {@link #enableRunCommand(RunCommandConfig)} gives it instances and documents; see {@link RunCommand}.
+ * Its calls count against the same throttle. Command output is kept under {@code run-command/} in
+ * the data folder.
  */
 public final class LocalSsm implements SsmClient {
     private static final String ARN_PREFIX = "arn:aws:ssm:us-east-1:000000000000:parameter";
@@ -65,12 +85,15 @@ public final class LocalSsm implements SsmClient {
     private static final int MAX_PARAMETERS = 10_000;
     private static final int MAX_LABELS = 10;
 
+    private final Path folder;
     private final ParameterFile file;
     private final SecureStrings secrets;
     private volatile TokenBucket throttle = TokenBucket.unlimited();
+    private volatile RunCommand runCommand;
     private final Clock clock;
 
     private LocalSsm(Path folder, Clock clock) {
+        this.folder = folder.toAbsolutePath();
         this.file = new ParameterFile(folder);
         this.secrets = file.read(state -> SecureStrings.load(folder.toAbsolutePath()));
         this.clock = clock;
@@ -90,6 +113,53 @@ public final class LocalSsm implements SsmClient {
      */
     public void setThrottle(double callsPerSecond) {
         throttle = TokenBucket.perSecond(callsPerSecond);
+    }
+
+    /**
+     * Turns Run Command on with these instances, documents, event sink and timings; once per client
+     * (a second call fails, since commands already sent could not move to the new configuration).
+     */
+    public synchronized void enableRunCommand(RunCommandConfig config) {
+        if (runCommand != null) {
+            throw new IllegalStateException("Run Command is already enabled on this LocalSsm");
+        }
+        runCommand = RunCommand.start(config, folder.resolve("run-command"), clock);
+    }
+
+    @Override
+    public SendCommandResponse sendCommand(SendCommandRequest request) {
+        admit();
+        return runCommand().sendCommand(request);
+    }
+
+    @Override
+    public GetCommandInvocationResponse getCommandInvocation(GetCommandInvocationRequest request) {
+        admit();
+        return runCommand().getCommandInvocation(request);
+    }
+
+    @Override
+    public ListCommandInvocationsResponse listCommandInvocations(ListCommandInvocationsRequest request) {
+        admit();
+        return runCommand().listCommandInvocations(request);
+    }
+
+    @Override
+    public ListCommandsResponse listCommands(ListCommandsRequest request) {
+        admit();
+        return runCommand().listCommands(request);
+    }
+
+    @Override
+    public CancelCommandResponse cancelCommand(CancelCommandRequest request) {
+        admit();
+        return runCommand().cancelCommand(request);
+    }
+
+    @Override
+    public DescribeInstanceInformationResponse describeInstanceInformation(DescribeInstanceInformationRequest request) {
+        admit();
+        return runCommand().describeInstanceInformation(request);
     }
 
     @Override
@@ -296,9 +366,21 @@ public final class LocalSsm implements SsmClient {
         return SERVICE_NAME;
     }
 
-    /** Nothing to release: the data file is opened and locked per call. */
+    /** Stops Run Command (killing running scripts); Parameter Store has nothing to release. */
     @Override
     public void close() {
+        RunCommand running = runCommand;
+        if (running != null) {
+            running.close();
+        }
+    }
+
+    private RunCommand runCommand() {
+        RunCommand running = runCommand;
+        if (running == null) {
+            throw new UnsupportedOperationException("Run Command is off on this LocalSsm: call enableRunCommand first");
+        }
+        return running;
     }
 
     private void admit() {

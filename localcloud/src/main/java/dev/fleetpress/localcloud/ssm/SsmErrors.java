@@ -19,68 +19,69 @@ import software.amazon.awssdk.services.ssm.model.SsmException;
  * (error code = the service's shape name, message, status, request id), so callers' error handling
  * (including the SDK's throttling classification) sees what it would see against AWS.
  */
-final class SsmErrors {
+public final class SsmErrors {
     private static final String SERVICE = "Ssm";
 
     private SsmErrors() {
     }
 
-    static SsmException validation(String message) {
-        return fill(SsmException.builder(), "ValidationException", message);
+    public static SsmException validation(String message) {
+        return modeled(SsmException.builder(), "ValidationException", message);
     }
 
     static SsmException throttling() {
-        return fill(SsmException.builder(), "ThrottlingException", "Rate exceeded");
+        return modeled(SsmException.builder(), "ThrottlingException", "Rate exceeded");
     }
 
     static SsmException notFound(String name) {
-        return fill(ParameterNotFoundException.builder(), "ParameterNotFound", "Parameter " + name + " not found.");
+        return modeled(ParameterNotFoundException.builder(), "ParameterNotFound", "Parameter " + name + " not found.");
     }
 
     static SsmException alreadyExists() {
-        return fill(ParameterAlreadyExistsException.builder(), "ParameterAlreadyExists",
+        return modeled(ParameterAlreadyExistsException.builder(), "ParameterAlreadyExists",
                 "The parameter already exists. To overwrite this value, set the overwrite option in the request to true.");
     }
 
     static SsmException versionNotFound(String name, String selector) {
-        return fill(ParameterVersionNotFoundException.builder(), "ParameterVersionNotFound",
+        return modeled(ParameterVersionNotFoundException.builder(), "ParameterVersionNotFound",
                 "Systems Manager could not find version " + selector + " of " + name
                         + ". Verify the version and try again.");
     }
 
     static SsmException labelLimit() {
-        return fill(ParameterVersionLabelLimitExceededException.builder(), "ParameterVersionLabelLimitExceeded",
+        return modeled(ParameterVersionLabelLimitExceededException.builder(), "ParameterVersionLabelLimitExceeded",
                 "A parameter version can have maximum 10 labels. Move one or more labels to another version and try again.");
     }
 
     static SsmException maxVersions(String name, long oldest) {
-        return fill(ParameterMaxVersionLimitExceededException.builder(), "ParameterMaxVersionLimitExceeded",
+        return modeled(ParameterMaxVersionLimitExceededException.builder(), "ParameterMaxVersionLimitExceeded",
                 "You attempted to create a new version of " + name + " by calling the PutParameter API with the "
                         + "overwrite flag. Version " + oldest + ", the oldest version, can't be deleted because it has "
                         + "a label associated with it. Move the label to another version of the parameter, and try again.");
     }
 
     static SsmException parameterLimit() {
-        return fill(ParameterLimitExceededException.builder(), "ParameterLimitExceeded",
+        return modeled(ParameterLimitExceededException.builder(), "ParameterLimitExceeded",
                 "You have exceeded the number of parameters for this AWS account (10000 standard parameters). "
                         + "Delete one or more parameters and try again.");
     }
 
     static SsmException hierarchyTooDeep() {
-        return fill(HierarchyLevelLimitExceededException.builder(), "HierarchyLevelLimitExceededException",
+        return modeled(HierarchyLevelLimitExceededException.builder(), "HierarchyLevelLimitExceededException",
                 "Parameter name hierarchy depth exceeds the maximum of 15 levels.");
     }
 
     static SsmException patternMismatch(String pattern) {
-        return fill(ParameterPatternMismatchException.builder(), "ParameterPatternMismatchException",
+        return modeled(ParameterPatternMismatchException.builder(), "ParameterPatternMismatchException",
                 "Parameter value, cannot be validated against allowedPattern: " + pattern);
     }
 
     static SsmException invalidNextToken() {
-        return fill(InvalidNextTokenException.builder(), "InvalidNextToken", "The specified token isn't valid.");
+        return modeled(InvalidNextTokenException.builder(), "InvalidNextToken", "The specified token isn't valid.");
     }
 
-    private static SsmException fill(SsmException.Builder builder, String code, String message) {
+    /** {@code builder}'s exception as the client builds it from a 400 answer with this error code and message. */
+    public static SsmException modeled(SsmException.Builder builder, String code, String message) {
         return (SsmException) builder
                 .message(message)
                 .statusCode(400)
