@@ -5,23 +5,28 @@ import dev.fleetpress.json.JsonException;
 import dev.fleetpress.localcloud.events.EventBus;
 import dev.fleetpress.localcloud.template.FunctionSpec;
 import dev.fleetpress.localcloud.template.ScheduleTrigger;
+import dev.fleetpress.localcloud.template.SqsTrigger;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Every fixture under {@code events/<folder>/} reaches exactly the function the folder names
  * ({@code events/release/} feeds {@code ReleaseFunction}, {@code events/media-import/} feeds
  * {@code MediaImportFunction}) and no other; fixtures under {@code events/unrouted/} reach none.
  * EventBridge events are matched by localcloud's {@link EventBus} (AWS's event-ruler over the
- * template's patterns), HTTP API requests by {@link HttpRouteMatcher}, so a pattern or route that
- * drifts from the events AWS sends fails here rather than in production.
+ * template's patterns), HTTP API requests by {@link HttpRouteMatcher}, Scheduled Events by the
+ * functions' schedules and SQS events by the queue in their records' {@code eventSourceARN}, so a
+ * pattern, route or queue that drifts from the events AWS sends fails here rather than in production.
  */
 final class EventRoutingCheck {
     static final String UNROUTED = "unrouted";
+    private static final Pattern SQS_ARN = Pattern.compile("^arn:[a-z-]+:sqs:[a-z0-9-]+:[0-9]{12}:([A-Za-z0-9_.-]{1,80})$");
 
     private final List<FunctionSpec> functions;
     private final Set<String> functionIds = new LinkedHashSet<>();
@@ -98,10 +103,22 @@ final class EventRoutingCheck {
                             + "; update routeKey and requestContext.routeKey in the fixture");
                 }
             }
+        } else if (isSqsEvent(event)) {
+            reached = new TreeSet<>();
+            for (Json.Node record : event.get("Records").elements()) {
+                String arn = record.findText("eventSourceARN").orElse("");
+                Matcher queue = SQS_ARN.matcher(arn);
+                if (!queue.matches()) {
+                    findings.add(path + ": eventSourceARN '" + arn + "' is not an SQS queue ARN "
+                            + "(arn:aws:sqs:<region>:<account>:<queue name>)");
+                    continue;
+                }
+                reached.addAll(sqsFunctions(queue.group(1)));
+            }
         } else {
-            return List.of(path + ": neither an EventBridge event (detail-type) nor an HTTP API payload 2.0 request "
-                    + "(routeKey, rawPath, requestContext.http.method); the routing check knows only those shapes, "
-                    + "so teach EventRoutingCheck the new one");
+            return List.of(path + ": neither an EventBridge event (detail-type), an HTTP API payload 2.0 request "
+                    + "(routeKey, rawPath, requestContext.http.method) nor an SQS event (Records[] with eventSource "
+                    + "aws:sqs); the routing check knows only those shapes, so teach EventRoutingCheck the new one");
         }
         if (!reached.equals(expected)) {
             findings.add(path + ": reaches " + (reached.isEmpty() ? "no function" : reached)
@@ -117,6 +134,31 @@ final class EventRoutingCheck {
     private static boolean isHttpApiRequest(Json.Node event) {
         return event.find("routeKey").isPresent() && event.find("rawPath").isPresent()
                 && event.find("requestContext", "http", "method").isPresent();
+    }
+
+    /** Lambda's SQS event: a non-empty {@code Records} array whose records all come from SQS. */
+    private static boolean isSqsEvent(Json.Node event) {
+        if (!event.find("Records").map(Json.Node::isArray).orElse(false)) {
+            return false;
+        }
+        List<Json.Node> records = event.get("Records").elements();
+        return !records.isEmpty() && records.stream().allMatch(r -> r.isObject()
+                && r.findText("eventSource").filter("aws:sqs"::equals).isPresent());
+    }
+
+    /** The functions whose SQS event source polls the queue named {@code queueName}. */
+    private Set<String> sqsFunctions(String queueName) {
+        Set<String> out = new LinkedHashSet<>();
+        for (FunctionSpec function : functions) {
+            for (SqsTrigger trigger : function.sqsTriggers()) {
+                // The trigger's queue may be given as a name or as the queue URL (what Ref answers): compare names.
+                String name = trigger.queueName().substring(trigger.queueName().lastIndexOf('/') + 1);
+                if (name.equals(queueName)) {
+                    out.add(function.logicalId());
+                }
+            }
+        }
+        return out;
     }
 
     /** Schedules are rules of their own, not patterns: a Scheduled Event reaches every function a schedule passes it to. */

@@ -50,6 +50,30 @@ class EventRoutingCheckTest {
                           source: [aws.codebuild]
             """;
 
+    private static final String FLEET_FUNCTION = """
+              RetryQueue:
+                Type: AWS::SQS::Queue
+              FleetFunction:
+                Type: AWS::Serverless::Function
+                Properties:
+                  Handler: example.FleetHandler
+                  Events:
+                    Retry:
+                      Type: SQS
+                      Properties:
+                        Queue: !GetAtt RetryQueue.Arn
+                    Reconcile:
+                      Type: Schedule
+                      Properties:
+                        Schedule: rate(2 minutes)
+            """;
+
+    private static String sqs(String queueArn) {
+        return """
+                {"Records":[{"messageId":"m-1","body":"{}","eventSource":"aws:sqs","eventSourceARN":"%s"}]}"""
+                .formatted(queueArn);
+    }
+
     private static String build(String status) {
         return """
                 {"source":"aws.codebuild","detail-type":"CodeBuild Build State Change","detail":{"build-status":"%s"}}"""
@@ -123,6 +147,32 @@ class EventRoutingCheckTest {
     void check_whenShapeIsUnknown_reportsShape() {
         assertThat(check(TEMPLATE, Map.of("release/odd.json", "{\"Records\":[]}")))
                 .singleElement().asString().contains("neither an EventBridge event");
+    }
+
+    @Test
+    void check_whenSqsRecordsComeFromFunctionsQueue_findsNothing() {
+        assertThat(check(TEMPLATE + FLEET_FUNCTION, Map.of(
+                "fleet/retry.json", sqs("arn:aws:sqs:us-east-1:000000000000:RetryQueue")))).isEmpty();
+    }
+
+    @Test
+    void check_whenSqsRecordsComeFromAnotherQueue_reportsNoFunction() {
+        assertThat(check(TEMPLATE + FLEET_FUNCTION, Map.of(
+                "fleet/retry.json", sqs("arn:aws:sqs:us-east-1:000000000000:SomeoneElsesQueue"))))
+                .singleElement().asString().contains("events/fleet/retry.json: reaches no function");
+    }
+
+    @Test
+    void check_whenSqsSourceArnIsNotAQueue_reportsArn() {
+        assertThat(check(TEMPLATE + FLEET_FUNCTION, Map.of("fleet/retry.json", sqs("RetryQueue"))))
+                .anySatisfy(f -> assertThat(f).contains("eventSourceARN 'RetryQueue' is not an SQS queue ARN"));
+    }
+
+    @Test
+    void check_whenScheduledEvent_reachesScheduledFunction() {
+        String scheduled = """
+                {"source":"aws.events","detail-type":"Scheduled Event","detail":{}}""";
+        assertThat(check(TEMPLATE + FLEET_FUNCTION, Map.of("fleet/reconcile.json", scheduled))).isEmpty();
     }
 
     @Test
