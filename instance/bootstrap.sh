@@ -110,6 +110,13 @@ aws_ssm() {
   aws ${AWS_ENDPOINT_URL_SSM:+--endpoint-url "$AWS_ENDPOINT_URL_SSM"} ssm "$@"
 }
 
+# last_line FILE: the last non-empty line of FILE (an aws CLI error), or "no message".
+last_line() {
+  local line
+  line=$(grep -v '^[[:space:]]*$' -- "$1" 2>/dev/null | tail -n 1) || true
+  printf '%s' "${line:-no message}"
+}
+
 # manifest_field FILE KEY KIND: the one value of "KEY" in the manifest (KIND string or number).
 # buildspec.yml writes the manifest as one object whose strings have their quotes escaped, so a
 # literal "KEY": can only be a key; a key found twice is refused rather than guessed.
@@ -154,9 +161,11 @@ release_intact() {
 # regular files. Release files are never renamed with backslashes or newlines (download refuses
 # them), so the listing's lines are not escaped.
 count_present_files() {
-  local dir=$1 sum path present=0
-  while read -r sum path; do
-    [[ -n $sum && -f $dir/${path#./} && ! -L $dir/${path#./} ]] && present=$((present + 1))
+  local dir=$1 line path present=0
+  while IFS= read -r line; do
+    # "<64 hex>  ./<path>": the name starts at column 66 and may hold any spaces.
+    path=$dir/${line:68}
+    [[ -f $path && ! -L $path ]] && present=$((present + 1))
   done <"$dir/.fleetpress/files.sha256"
   printf '%d\n' "$present"
 }
@@ -166,13 +175,18 @@ count_present_files() {
 download_release() {
   local manifest_pid tarball_pid sha bytes count
   work=$(mktemp -d "$releases/.partial-$release_id.XXXXXX")
-  # Both downloads at once: each aws invocation costs more in start-up than in transfer.
-  aws_s3 cp --only-show-errors "s3://$release_bucket/releases/$release_id/manifest.json" "$work/manifest.json" &
+  # Both downloads at once: each aws invocation costs more in start-up than in transfer. The
+  # CLI's errors are kept aside so the failure stays one line (SSM keeps 8,000 chars of stderr).
+  aws_s3 cp --only-show-errors "s3://$release_bucket/releases/$release_id/manifest.json" "$work/manifest.json" \
+    2>"$work/manifest.err" &
   manifest_pid=$!
-  aws_s3 cp --only-show-errors "s3://$release_bucket/releases/$release_id/release.tar.gz" "$work/release.tar.gz" &
+  aws_s3 cp --only-show-errors "s3://$release_bucket/releases/$release_id/release.tar.gz" "$work/release.tar.gz" \
+    2>"$work/release.err" &
   tarball_pid=$!
-  wait "$manifest_pid" || fail "cannot download s3://$release_bucket/releases/$release_id/manifest.json"
-  wait "$tarball_pid" || fail "cannot download s3://$release_bucket/releases/$release_id/release.tar.gz"
+  wait "$manifest_pid" \
+    || fail "cannot download s3://$release_bucket/releases/$release_id/manifest.json: $(last_line "$work/manifest.err")"
+  wait "$tarball_pid" \
+    || fail "cannot download s3://$release_bucket/releases/$release_id/release.tar.gz: $(last_line "$work/release.err")"
 
   read_manifest "$work/manifest.json"
   bytes=$(wc -c <"$work/release.tar.gz")
@@ -289,10 +303,11 @@ write_config() {
   local tmp defines=() count=0 abspath
   response=$(mktemp "$state/.parameters.XXXXXX")
   tmp=$(mktemp "$shared/.wp-config.php.XXXXXX")
-  cleanup_files+=("$response" "$tmp")
+  cleanup_files+=("$response" "$response.err" "$tmp")
   chmod 0600 -- "$response" "$tmp"
-  aws_ssm get-parameters-by-path --path "$path" --recursive --with-decryption --output json >"$response" \
-    || fail "cannot read SSM parameters under $path"
+  aws_ssm get-parameters-by-path --path "$path" --recursive --with-decryption --output json \
+    >"$response" 2>"$response.err" || fail "cannot read SSM parameters under $path: $(last_line "$response.err")"
+  rm -f -- "$response.err"
 
   # The CLI prints JSON with one "Key": value pair a line (v1 and v2 alike); a parameter object
   # ends with a line holding only "}" (possibly followed by a comma).

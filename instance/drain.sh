@@ -98,6 +98,13 @@ aws_s3() {
   aws ${AWS_ENDPOINT_URL_S3:+--endpoint-url "$AWS_ENDPOINT_URL_S3"} s3 "$@"
 }
 
+# last_line FILE: the last non-empty line of FILE (an aws CLI error), or "no message".
+last_line() {
+  local line
+  line=$(grep -v '^[[:space:]]*$' -- "$1" 2>/dev/null | tail -n 1) || true
+  printf '%s' "${line:-no message}"
+}
+
 # json_string VALUE: VALUE as a JSON string literal (as buildspec.yml writes them).
 json_string() {
   local s=$1 escaped='' c i
@@ -262,13 +269,13 @@ main() {
     tar --create --gzip --file="$work/drain.tar.gz" --directory="$home" --null --no-recursion \
       --ignore-failed-read --files-from="$work/members" || status=$?
     ((status <= 1)) || fail "cannot pack the drained files (tar exited $status)"
-    aws_s3 cp --only-show-errors "$work/drain.tar.gz" "s3://$release_bucket/$tarball_key" \
-      || fail "cannot upload s3://$release_bucket/$tarball_key"
+    aws_s3 cp --only-show-errors "$work/drain.tar.gz" "s3://$release_bucket/$tarball_key" 2>"$work/aws.err" \
+      || fail "cannot upload s3://$release_bucket/$tarball_key: $(last_line "$work/aws.err")"
   fi
   write_listing "$work/drain.json" "$tarball_key"
   # The listing goes last: its presence says the tarball beside it is complete.
-  aws_s3 cp --only-show-errors "$work/drain.json" "s3://$release_bucket/$listing_key" \
-    || fail "cannot upload s3://$release_bucket/$listing_key"
+  aws_s3 cp --only-show-errors "$work/drain.json" "s3://$release_bucket/$listing_key" 2>"$work/aws.err" \
+    || fail "cannot upload s3://$release_bucket/$listing_key: $(last_line "$work/aws.err")"
 
   log "drained ${#members[@]} files of ${release_id:-no release} to s3://$release_bucket/$prefix.*"
   printf 'FLEETPRESS_RESULT drained=%d key=%s\n' "${#members[@]}" "${tarball_key:-$listing_key}"

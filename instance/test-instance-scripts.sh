@@ -189,6 +189,7 @@ make_release() {
   printf '/*\nTheme Name: Fleet\n*/\n' >"$site/wp-content/themes/fleet/style.css"
   printf 'a file name with a space\n' >"$site/wp-content/themes/fleet/read me.txt"
   printf 'a UTF-8 file name\n' >"$site/wp-content/themes/fleet/café.txt"
+  printf 'a name ending in a space\n' >"$site/wp-content/themes/fleet/notes "
   (cd "$site" && tar --create --format=gnu --sort=name --owner=0 --group=0 --numeric-owner \
     --mtime=@1700000000 --mode='u+rw,go=rX' --file=- -- index.php wp-content wp-includes wp-settings.php) \
     | gzip -n -9 >"$out/release.tar.gz"
@@ -372,6 +373,12 @@ test_bad_artifact_switches_nothing() {
     check "${variant%%:*}: current unchanged" current_is "$root" r-aaaaaaaaaaa1
     check "${variant%%:*}: no release folder, no temporary folder" releases_are "$root" 'r-aaaaaaaaaaa1 '
   done
+  bootstrap "$root" r-eeeeeeeeeee1
+  check "missing release: bootstrap fails" status_failed
+  check "missing release: one-line reason with the CLI's error" stderr_one_line_with 'manifest.json: fatal error: An error occurred (404)'
+  check "missing release: current unchanged, nothing left" \
+    bash -c '[[ $(readlink -- "$1/var/www/fleetpress/current") == releases/r-aaaaaaaaaaa1 ]]' _ "$root"
+  check "missing release: no release folder, no temporary folder" releases_are "$root" 'r-aaaaaaaaaaa1 '
   check "a failed download leaves no record change" file_is "$root/var/lib/fleetpress/release" r-aaaaaaaaaaa1
 }
 
