@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import org.snakeyaml.engine.v2.api.Load;
@@ -22,13 +23,16 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
  *
  * <p>Supported: parameters of type {@code String} with {@code default}, {@code allowedPattern} and
  * {@code description}; steps of action {@code aws:runShellScript} with {@code runCommand},
- * {@code timeoutSeconds} (default 3600, at most 172800) and {@code workingDirectory}. Anything else a
+ * {@code timeoutSeconds} (default 3600, at most 172800, a parameter reference allowed) and
+ * {@code workingDirectory} (relative to the instance root). Anything else a
  * document may hold (other actions, {@code StringList} parameters, {@code precondition},
  * {@code onFailure}, {@code onSuccess}, {@code finallyStep}) is refused when the document is read,
  * so a document never runs differently here than on AWS without saying so.
  */
 public record CommandDocument(String name, String description, Map<String, Parameter> parameters, List<Step> steps) {
-    private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(3600);
+    private static final long DEFAULT_TIMEOUT_SECONDS = 3600;
+    /** SSM's parameter reference: {@code {{ Name }}}, spaces optional. */
+    private static final Pattern REFERENCE = Pattern.compile("\\{\\{\\s*([A-Za-z0-9_.-]+)\\s*\\}\\}");
     private static final long MAX_TIMEOUT_SECONDS = 172_800;
     private static final Set<String> UNSUPPORTED_STEP_KEYS = Set.of("precondition", "onFailure", "onSuccess", "finallyStep");
 
@@ -53,18 +57,51 @@ public record CommandDocument(String name, String description, Map<String, Param
         }
     }
 
-    /** One {@code aws:runShellScript} step: its lines are joined by newlines into one script. */
-    public record Step(String name, List<String> runCommand, Duration timeout, String workingDirectory) {
+    /**
+     * One {@code aws:runShellScript} step: its lines are joined by newlines into one script.
+     * {@code timeoutSeconds} is kept as written, since it may refer to a parameter, as
+     * AWS-RunShellScript's {@code {{ executionTimeout }}} does.
+     */
+    public record Step(String name, List<String> runCommand, String timeoutSeconds, String workingDirectory) {
         public Step {
             Objects.requireNonNull(name, "name");
             runCommand = List.copyOf(runCommand);
-            Objects.requireNonNull(timeout, "timeout");
+            timeoutSeconds = timeoutSeconds == null ? Long.toString(DEFAULT_TIMEOUT_SECONDS) : timeoutSeconds.trim();
             workingDirectory = workingDirectory == null ? "" : workingDirectory;
         }
 
-        public String script() {
-            return String.join("\n", runCommand) + "\n";
+        /** The script with {@code values} substituted. */
+        public String script(Map<String, String> values) {
+            return substitute(String.join("\n", runCommand) + "\n", values);
         }
+
+        /** The execution timeout with {@code values} substituted; fails naming the step when it is not 1–172800 s. */
+        public Duration timeout(Map<String, String> values) {
+            String text = substitute(timeoutSeconds, values);
+            long seconds;
+            try {
+                seconds = Long.parseLong(text);
+            } catch (NumberFormatException e) {
+                seconds = -1;
+            }
+            if (seconds < 1 || seconds > MAX_TIMEOUT_SECONDS) {
+                throw new IllegalArgumentException("timeoutSeconds of step " + name + " must be a whole number from 1 to "
+                        + MAX_TIMEOUT_SECONDS + ", got '" + text + "'");
+            }
+            return Duration.ofSeconds(seconds);
+        }
+    }
+
+    /** Text substitution, as SSM does it: declared parameters only, any other {{ … }} left as written. */
+    static String substitute(String text, Map<String, String> values) {
+        Matcher m = REFERENCE.matcher(text);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String value = values.get(m.group(1));
+            m.appendReplacement(out, Matcher.quoteReplacement(value == null ? m.group() : value));
+        }
+        m.appendTail(out);
+        return out.toString();
     }
 
     /** Every {@code AWS::SSM::Document} of DocumentType {@code Command} in the stack, in template order. */
@@ -139,21 +176,17 @@ public record CommandDocument(String name, String description, Map<String, Param
         } else {
             throw new TemplateException(at + ": inputs.runCommand is missing");
         }
-        Duration timeout = DEFAULT_TIMEOUT;
-        if (inputs.get("timeoutSeconds") != null) {
-            long seconds;
+        Object timeout = inputs.get("timeoutSeconds");
+        Step step = new Step(name, lines, timeout == null ? null : String.valueOf(timeout),
+                inputs.get("workingDirectory") == null ? null : String.valueOf(inputs.get("workingDirectory")));
+        if (!REFERENCE.matcher(step.timeoutSeconds()).find()) {
             try {
-                seconds = Long.parseLong(String.valueOf(inputs.get("timeoutSeconds")).trim());
-            } catch (NumberFormatException e) {
-                throw new TemplateException(at + ": timeoutSeconds must be a whole number, got " + inputs.get("timeoutSeconds"));
+                step.timeout(Map.of());
+            } catch (IllegalArgumentException e) {
+                throw new TemplateException(at + ": " + e.getMessage());
             }
-            if (seconds < 1 || seconds > MAX_TIMEOUT_SECONDS) {
-                throw new TemplateException(at + ": timeoutSeconds must be between 1 and " + MAX_TIMEOUT_SECONDS);
-            }
-            timeout = Duration.ofSeconds(seconds);
         }
-        Object dir = inputs.get("workingDirectory");
-        return new Step(name, lines, timeout, dir == null ? null : String.valueOf(dir));
+        return step;
     }
 
     /** Content is YAML in template.yaml, but CloudFormation also accepts it as a JSON or YAML string. */

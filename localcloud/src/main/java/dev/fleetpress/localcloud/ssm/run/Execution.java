@@ -8,12 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import software.amazon.awssdk.services.ssm.model.CommandPluginStatus;
 
 /**
@@ -23,8 +22,6 @@ import software.amazon.awssdk.services.ssm.model.CommandPluginStatus;
  * termination kills the script's whole process tree.
  */
 final class Execution implements Runnable {
-    /** SSM's parameter reference: {@code {{ Name }}}, spaces optional. */
-    private static final Pattern REFERENCE = Pattern.compile("\\{\\{\\s*([A-Za-z0-9_.-]+)\\s*\\}\\}");
     private static final long POLL_MILLIS = 100;
     private static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
@@ -83,7 +80,7 @@ final class Execution implements Runnable {
         try {
             Files.createDirectories(dir);
             Files.createDirectories(cwd);
-            Files.writeString(script, substitute(step.script(), invocation.command.values), StandardCharsets.UTF_8);
+            Files.writeString(script, step.script(invocation.command.values), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare " + script + ": " + e.getMessage(), e);
         }
@@ -104,7 +101,8 @@ final class Execution implements Runnable {
         }
         invocation.attach(process);
         try {
-            long deadline = System.nanoTime() + step.timeout().toNanos();
+            Duration timeout = step.timeout(invocation.command.values);
+            long deadline = System.nanoTime() + timeout.toNanos();
             boolean timedOut = false;
             while (!process.waitFor(POLL_MILLIS, TimeUnit.MILLISECONDS)) {
                 if (System.nanoTime() - deadline >= 0) {
@@ -124,7 +122,7 @@ final class Execution implements Runnable {
             }
             if (timedOut) {
                 writeQuietly(plugin.stderr, "\nfailed to run commands: exit status 124 (timed out after "
-                        + step.timeout().toSeconds() + " s)\n");
+                        + timeout.toSeconds() + " s)\n");
                 invocation.pluginDone(plugin, CommandPluginStatus.TIMED_OUT, "ExecutionTimedOut", -1, clock.instant());
             } else if (invocation.stopped() != null) {
                 Invocation.Stop stop = invocation.stopped();
@@ -159,18 +157,6 @@ final class Execution implements Runnable {
         env.put("FLEETPRESS_INSTANCE_ID", invocation.instance.id());
         env.putAll(config.environment());
         return env;
-    }
-
-    /** Text substitution, as SSM does it: declared parameters only, other {{ … }} left as written. */
-    static String substitute(String script, Map<String, String> values) {
-        Matcher m = REFERENCE.matcher(script);
-        StringBuilder out = new StringBuilder();
-        while (m.find()) {
-            String value = values.get(m.group(1));
-            m.appendReplacement(out, Matcher.quoteReplacement(value == null ? m.group() : value));
-        }
-        m.appendTail(out);
-        return out.toString();
     }
 
     private static void writeQuietly(Path file, String text) {

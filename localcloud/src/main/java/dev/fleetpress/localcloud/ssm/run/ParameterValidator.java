@@ -46,6 +46,13 @@ final class ParameterValidator {
             }
             values.put(name, value);
         });
+        for (CommandDocument.Step step : document.steps()) {
+            try {
+                step.timeout(values);
+            } catch (IllegalArgumentException e) {
+                throw RunErrors.invalidParameters(e.getMessage());
+            }
+        }
         return values;
     }
 }

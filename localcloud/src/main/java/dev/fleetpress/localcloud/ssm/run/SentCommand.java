@@ -39,7 +39,7 @@ final class SentCommand {
         this.comment = comment;
         this.deliveryTimeout = deliveryTimeout;
         // As AWS computes it: the delivery timeout plus every step's execution timeout.
-        Duration execution = document.steps().stream().map(CommandDocument.Step::timeout).reduce(Duration.ZERO, Duration::plus);
+        Duration execution = document.steps().stream().map(s -> s.timeout(values)).reduce(Duration.ZERO, Duration::plus);
         this.expiresAfter = requested.plus(deliveryTimeout).plus(execution);
     }
 
