@@ -18,6 +18,11 @@ final class Action {
     final Duration heartbeat;
     private final long startedNanos = System.nanoTime();
     ScheduledFuture<?> timer;
+    /**
+     * Bumped by every (re)arming: a timer that fired while a heartbeat held the lock finds a newer
+     * generation and stands down instead of timing the action out.
+     */
+    long generation;
 
     Action(Member member, HookSpec hook, Duration heartbeat) {
         this.member = member;

@@ -350,8 +350,9 @@ final class Fleet {
     }
 
     private void arm(Action a) {
+        long generation = ++a.generation;
         a.timer = scheduler.schedule(() -> locked(() -> {
-            if (openActions.containsKey(a.token)) {
+            if (openActions.containsKey(a.token) && a.generation == generation) {
                 timeouts++;
                 finish(a, a.hook.defaultResult());
             }
