@@ -1,6 +1,7 @@
 package dev.fleetpress.localcloud.autoscaling;
 
 import dev.fleetpress.json.Json;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -26,7 +27,7 @@ final class LifecycleEvents {
     /** The group's ARN; its UUID derives from the name so it stays the same across restarts. */
     static String groupArn(String groupName) {
         return "arn:aws:autoscaling:" + REGION + ":" + ACCOUNT + ":autoScalingGroup:"
-                + UUID.nameUUIDFromBytes(groupName.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                + UUID.nameUUIDFromBytes(groupName.getBytes(StandardCharsets.UTF_8))
                 + ":autoScalingGroupName/" + groupName;
     }
 

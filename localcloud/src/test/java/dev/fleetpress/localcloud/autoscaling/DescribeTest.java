@@ -2,6 +2,7 @@ package dev.fleetpress.localcloud.autoscaling;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -98,8 +99,8 @@ class DescribeTest {
         assertThat(hooks).extracting(LifecycleHook::lifecycleHookName, LifecycleHook::heartbeatTimeout,
                         LifecycleHook::globalTimeout, LifecycleHook::defaultResult)
                 .containsExactly(
-                        org.assertj.core.groups.Tuple.tuple(Fixture.LAUNCH_HOOK, 300, 30_000, "ABANDON"),
-                        org.assertj.core.groups.Tuple.tuple(Fixture.DRAIN_HOOK, 300, 30_000, "CONTINUE"));
+                        tuple(Fixture.LAUNCH_HOOK, 300, 30_000, "ABANDON"),
+                        tuple(Fixture.DRAIN_HOOK, 300, 30_000, "CONTINUE"));
     }
 
     @Test
