@@ -308,24 +308,32 @@ public final class Fleet {
                     "SSM does not know the instance (its agent is gone or never registered), so nothing was drained: "
                             + notReady.detail(), now));
         }
+        // Extend the action first: one that is gone needs no retry.
+        if (lifecycle.heartbeat(r.action()) == LifecycleActions.Answer.NOT_ACTIVE) {
+            return expired(r);
+        }
         ActionRecord next = r.waiting(release, attempt, notReady.detail(), now);
         // Queued before the record moves: if queueing fails, the trigger's retry finds the record unchanged.
         retries.send(new RetryMessage(r.actionId(), r.action(), release, attempt, r.deadline()), config.agentRetry());
         if (!records.replace(stored, next)) {
             return FleetOutcome.of(Kind.STALE, next, "the action moved on while a retry was queued");
         }
-        return heartbeat(next, "instance not ready for commands (" + notReady.detail() + "); retry " + attempt
-                + " in " + config.agentRetry().toSeconds() + " s");
+        return FleetOutcome.of(Kind.WAITING_FOR_AGENT, next, "instance not ready for commands (" + notReady.detail()
+                + "); heartbeat recorded, retry " + attempt + " in " + config.agentRetry().toSeconds() + " s");
     }
 
     private FleetOutcome heartbeat(ActionRecord r, String message) {
         if (lifecycle.heartbeat(r.action()) == LifecycleActions.Answer.NOT_ACTIVE) {
-            Instant now = clock.instant();
-            return settle(r, x -> x.completed(x.release(), x.commandId(), null, InstanceState.ACTION_EXPIRED,
-                    "Auto Scaling no longer has this lifecycle action (it expired, or was completed elsewhere)", now));
+            return expired(r);
         }
         return FleetOutcome.of(r.state() == ActionState.COMMAND_SENT ? Kind.COMMAND_SENT : Kind.WAITING_FOR_AGENT, r,
                 message + "; heartbeat recorded");
+    }
+
+    private FleetOutcome expired(ActionRecord r) {
+        Instant now = clock.instant();
+        return settle(r, x -> x.completed(x.release(), x.commandId(), null, InstanceState.ACTION_EXPIRED,
+                "Auto Scaling no longer has this lifecycle action (it expired, or was completed elsewhere)", now));
     }
 
     private FleetOutcome timeOut(ActionRecord r) {

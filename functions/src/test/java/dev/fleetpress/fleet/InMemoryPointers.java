@@ -1,0 +1,45 @@
+package dev.fleetpress.fleet;
+
+import dev.fleetpress.release.EnvironmentPointers;
+import dev.fleetpress.release.ReleaseId;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/** {@link EnvironmentPointers} like SSM's: every set is a new version, history newest first. */
+final class InMemoryPointers implements EnvironmentPointers {
+    private final Map<String, List<PointerVersion>> versions = new TreeMap<>();
+    private final Clock clock;
+
+    InMemoryPointers(Clock clock) {
+        this.clock = clock;
+    }
+
+    @Override
+    public synchronized void set(String environment, ReleaseId releaseId) {
+        List<PointerVersion> list = versions.computeIfAbsent(environment, e -> new ArrayList<>());
+        list.add(new PointerVersion(list.size() + 1, releaseId.value(), clock.instant()));
+    }
+
+    @Override
+    public synchronized Optional<ReleaseId> current(String environment) {
+        List<PointerVersion> list = versions.getOrDefault(environment, List.of());
+        return list.isEmpty() ? Optional.empty() : Optional.of(ReleaseId.of(list.get(list.size() - 1).value()));
+    }
+
+    @Override
+    public synchronized List<PointerVersion> history(String environment) {
+        List<PointerVersion> list = new ArrayList<>(versions.getOrDefault(environment, List.of()));
+        Collections.reverse(list);
+        return list;
+    }
+
+    @Override
+    public synchronized List<String> environments() {
+        return List.copyOf(versions.keySet());
+    }
+}
