@@ -1,6 +1,7 @@
 package dev.fleetpress.localcloud;
 
 import dev.fleetpress.aws.DependencyFactory;
+import dev.fleetpress.localcloud.autoscaling.LocalAutoScaling;
 import dev.fleetpress.localcloud.codebuild.LocalCodeBuild;
 import dev.fleetpress.localcloud.codebuild.ProjectSpec;
 import dev.fleetpress.localcloud.events.EventBus;
@@ -10,10 +11,18 @@ import dev.fleetpress.localcloud.lambda.InvocationResult;
 import dev.fleetpress.localcloud.lambda.LocalLambda;
 import dev.fleetpress.localcloud.s3.LocalS3;
 import dev.fleetpress.localcloud.s3.NotificationRule;
+import dev.fleetpress.localcloud.ec2.Instances;
+import dev.fleetpress.localcloud.sns.LocalSns;
+import dev.fleetpress.localcloud.sqs.LocalSqs;
+import dev.fleetpress.localcloud.sqs.SqsSettings;
 import dev.fleetpress.localcloud.ssm.LocalSsm;
+import dev.fleetpress.localcloud.ssm.LocalSsmEndpoint;
+import dev.fleetpress.localcloud.ssm.run.CommandDocument;
+import dev.fleetpress.localcloud.ssm.run.RunCommandConfig;
 import dev.fleetpress.localcloud.template.CodeBuildProjectSpec;
 import dev.fleetpress.localcloud.template.FunctionSpec;
 import dev.fleetpress.localcloud.template.S3Trigger;
+import dev.fleetpress.localcloud.template.SqsTrigger;
 import dev.fleetpress.localcloud.template.StackContext;
 import dev.fleetpress.localcloud.template.Template;
 import java.io.IOException;
@@ -24,6 +33,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -52,22 +62,6 @@ import software.amazon.awssdk.services.ssm.model.ParameterType;
  * <p>Start one with {@link #builder()}; {@link #close()} stops it, keeping its data folder.
  */
 public final class LocalCloud implements AutoCloseable {
-    // Placeholders until localcloud's Auto Scaling, SQS and SNS land (the fleet work); every call
-    // answers UnsupportedOperationException, which is what the SDK interfaces' defaults do.
-    private static final software.amazon.awssdk.services.autoscaling.AutoScalingClient NOT_YET_AUTO_SCALING =
-            new software.amazon.awssdk.services.autoscaling.AutoScalingClient() {
-                @Override public String serviceName() { return "autoscaling"; }
-                @Override public void close() { }
-            };
-    private static final software.amazon.awssdk.services.sqs.SqsClient NOT_YET_SQS = new software.amazon.awssdk.services.sqs.SqsClient() {
-        @Override public String serviceName() { return "sqs"; }
-        @Override public void close() { }
-    };
-    private static final software.amazon.awssdk.services.sns.SnsClient NOT_YET_SNS = new software.amazon.awssdk.services.sns.SnsClient() {
-        @Override public String serviceName() { return "sns"; }
-        @Override public void close() { }
-    };
-
     /** The local stack's name; resource names derive from it as they would on AWS. */
     public static final String STACK_NAME = "fleetpress-local";
 
@@ -80,6 +74,11 @@ public final class LocalCloud implements AutoCloseable {
     private final LocalLambda lambda;
     private final LocalHttpApi http;
     private final ExecutorService s3Deliveries;
+    private final Instances instances;
+    private final LocalSsmEndpoint ssmEndpoint;
+    private final LocalAutoScaling autoScaling;
+    private final LocalSqs sqs;
+    private final LocalSns sns;
     private final DependencyFactory dependencies;
     private final String webhookSecret;
 
@@ -101,9 +100,31 @@ public final class LocalCloud implements AutoCloseable {
                 .faults(b.faults)
                 .build();
         this.codeBuild = LocalCodeBuild.create(dataDir.resolve("codebuild"), s3.client(), events::put, projects(template, b.siteRepository));
-        this.dependencies = DependencyFactory.of(s3.client(), ssm, codeBuild, NOT_YET_AUTO_SCALING, NOT_YET_SQS, NOT_YET_SNS);
+
+        // The fleet: instances are sandbox folders; Run Command runs the template's documents in
+        // them with bash, and their aws CLI reaches this S3 and (through a JSON-protocol endpoint) SSM.
+        this.instances = Instances.create(dataDir.resolve("instances"), Clock.systemUTC());
+        this.ssmEndpoint = LocalSsmEndpoint.start(ssm);
+        ssm.enableRunCommand(RunCommandConfig.of(instances, CommandDocument.fromTemplate(template), events::put, Map.of(
+                        "AWS_ENDPOINT_URL_S3", s3.endpoint().toString(),
+                        "AWS_ENDPOINT_URL_SSM", ssmEndpoint.endpoint().toString(),
+                        "AWS_ACCESS_KEY_ID", s3.accessKeyId(),
+                        "AWS_SECRET_ACCESS_KEY", s3.secretAccessKey(),
+                        "AWS_DEFAULT_REGION", template.context().region()))
+                .withAgentRegistration(scaled(RunCommandConfig.DEFAULT_AGENT_REGISTRATION, b.timeScale)));
+        this.autoScaling = LocalAutoScaling.create(instances, events::put, LocalAutoScaling.fromTemplate(template),
+                b.autoScalingSettings);
+        this.sqs = LocalSqs.fromTemplate(template, SqsSettings.realTime().withSecondLength(scaled(Duration.ofSeconds(1), b.timeScale)));
+        this.sns = LocalSns.fromTemplate(template);
+
+        this.dependencies = DependencyFactory.of(s3.client(), ssm, codeBuild, autoScaling, sqs, sns);
         this.lambda = new LocalLambda(template.functions(), dependencies);
         self.set(this);
+        for (FunctionSpec f : template.functions()) {
+            for (SqsTrigger trigger : f.sqsTriggers()) {
+                sqs.attach(trigger.queueName(), trigger, json -> lambda.invoke(f.logicalId(), json).orThrow());
+            }
+        }
 
         for (var bucket : template.buckets()) {
             s3.createBucket(bucket.name());
@@ -159,6 +180,27 @@ public final class LocalCloud implements AutoCloseable {
         return lambda;
     }
 
+    public Instances instances() {
+        return instances;
+    }
+
+    public LocalAutoScaling autoScaling() {
+        return autoScaling;
+    }
+
+    public LocalSqs sqs() {
+        return sqs;
+    }
+
+    public LocalSns sns() {
+        return sns;
+    }
+
+    /** Parameter Store over SSM's JSON protocol, for the aws CLI (instances, scripts). */
+    public URI ssmEndpoint() {
+        return ssmEndpoint.endpoint();
+    }
+
     /** The clients the functions use here; the CLI's local mode uses the same. */
     public DependencyFactory dependencies() {
         return dependencies;
@@ -192,7 +234,7 @@ public final class LocalCloud implements AutoCloseable {
             while (System.nanoTime() < deadline && quietRounds < 2) {
                 Duration left = Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
                 codeBuild.awaitIdle(left);
-                boolean quiet = events.awaitIdle(left) && lambda.awaitIdle(left);
+                boolean quiet = events.awaitIdle(left) && sqs.awaitIdle(left) && lambda.awaitIdle(left);
                 quietRounds = quiet ? quietRounds + 1 : 0;
                 if (quietRounds < 2) {
                     Thread.sleep(20);
@@ -208,6 +250,8 @@ public final class LocalCloud implements AutoCloseable {
     @Override
     public void close() {
         closeQuietly(http);
+        closeQuietly(autoScaling);
+        closeQuietly(sqs);
         closeQuietly(codeBuild);
         closeQuietly(events);
         s3Deliveries.shutdown();
@@ -217,6 +261,8 @@ public final class LocalCloud implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         closeQuietly(lambda);
+        closeQuietly(ssmEndpoint);
+        closeQuietly(sns);
         closeQuietly(s3);
         ssm.close();
     }
@@ -293,6 +339,10 @@ public final class LocalCloud implements AutoCloseable {
         return out;
     }
 
+    private static Duration scaled(Duration d, double scale) {
+        return Duration.ofNanos(Math.max(1_000_000L, (long) (d.toNanos() * scale)));
+    }
+
     private static Path createDirectories(Path dir) {
         try {
             return Files.createDirectories(dir).toAbsolutePath();
@@ -327,6 +377,8 @@ public final class LocalCloud implements AutoCloseable {
         private Path siteRepository;
         private int httpPort;
         private FaultPlan faults = FaultPlan.none();
+        private double timeScale = 1.0;
+        private dev.fleetpress.localcloud.autoscaling.Settings autoScalingSettings = dev.fleetpress.localcloud.autoscaling.Settings.defaults();
         private final Map<String, String> parameters = new HashMap<>();
 
         /** The FleetPress repository root (template.yaml lives there). */
@@ -356,6 +408,24 @@ public final class LocalCloud implements AutoCloseable {
         /** Drops, duplicates and delays of best-effort event sources (tests use this). */
         public Builder faults(FaultPlan faults) {
             this.faults = Objects.requireNonNull(faults, "faults");
+            return this;
+        }
+
+        /**
+         * How long a second of the emulated services' own timers lasts here (SQS delays and
+         * visibility, SSM agent registration): 1.0 is real time; the demo and tests use less.
+         */
+        public Builder timeScale(double timeScale) {
+            if (!(timeScale > 0) || timeScale > 1) {
+                throw new IllegalArgumentException("timeScale must be in (0, 1], got " + timeScale);
+            }
+            this.timeScale = timeScale;
+            return this;
+        }
+
+        /** Auto Scaling's knobs (heartbeat timeout override, transition delays, max size). */
+        public Builder autoScaling(dev.fleetpress.localcloud.autoscaling.Settings settings) {
+            this.autoScalingSettings = Objects.requireNonNull(settings, "settings");
             return this;
         }
 
