@@ -124,6 +124,40 @@ class IntrinsicsTest {
     }
 
     @Test
+    void ref_whenQueue_returnsQueueUrl() {
+        assertThat(resolve("!Ref Queue")).isEqualTo("https://sqs.us-east-1.amazonaws.com/000000000000/Queue");
+    }
+
+    @Test
+    void ref_whenQueueNameProperty_returnsUrlWithThatName() {
+        Template t = Template.parse("""
+                Resources:
+                  Named:
+                    Type: AWS::SQS::Queue
+                    Properties:
+                      QueueName: !Sub ${AWS::StackName}-retries
+                """, StackContext.local());
+
+        assertThat(t.ref("Named")).isEqualTo("https://sqs.us-east-1.amazonaws.com/000000000000/fleetpress-local-retries");
+    }
+
+    @Test
+    void ref_whenTopic_returnsTopicArn() {
+        Template t = Template.parse("""
+                Resources:
+                  Alerts:
+                    Type: AWS::SNS::Topic
+                  NamedAlerts:
+                    Type: AWS::SNS::Topic
+                    Properties:
+                      TopicName: fleet-alerts
+                """, StackContext.local());
+
+        assertThat(t.ref("Alerts")).isEqualTo("arn:aws:sns:us-east-1:000000000000:Alerts");
+        assertThat(t.ref("NamedAlerts")).isEqualTo("arn:aws:sns:us-east-1:000000000000:fleet-alerts");
+    }
+
+    @Test
     void getAtt_whenQueueArn_returnsSqsArn() {
         assertThat(resolve("!GetAtt Queue.Arn")).isEqualTo("arn:aws:sqs:us-east-1:000000000000:Queue");
     }

@@ -26,6 +26,15 @@ class TemplateTest {
     }
 
     @Test
+    void functions_whenFleetFunction_environmentHasRetryQueueUrlAndAlertTopicArn() {
+        Template fleet = Template.load(TEMPLATE, StackContext.local(Map.of("SourceLocation", "x")));
+
+        assertThat(fleet.function("FleetFunction").environment())
+                .containsEntry("RETRY_QUEUE_URL", "https://sqs.us-east-1.amazonaws.com/000000000000/FleetRetryQueue")
+                .containsEntry("ALERT_TOPIC_ARN", "arn:aws:sns:us-east-1:000000000000:AlertTopic");
+    }
+
+    @Test
     void functions_whenGlobalsSetAVariable_functionInheritsIt() {
         assertThat(template.function("ReleaseFunction").environment())
                 .containsEntry("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1");
