@@ -31,13 +31,19 @@ final class FakeAutoScaling implements LifecycleActions, FleetInventory {
     private final List<Completion> completions = new ArrayList<>();
     private final List<String> heartbeats = new ArrayList<>();
     private int tokens = 1;
+    private boolean failing;
 
     /** Starts a lifecycle action of {@code phase} on {@code instanceId}; returns it as its event carries it. */
     LifecycleAction begin(String instanceId, String group, Phase phase) {
+        return begin(instanceId, group, phase, String.format("10000000-0000-4000-8000-%012d", tokens++));
+    }
+
+    /** Like {@link #begin(String, String, Phase)} with the token a fixture carries. */
+    LifecycleAction begin(String instanceId, String group, Phase phase, String token) {
         Instance i = instances.computeIfAbsent(instanceId, id -> new Instance(group));
         i.state = phase.waitState();
         i.phase = phase;
-        i.token = String.format("10000000-0000-4000-8000-%012d", tokens++);
+        i.token = token;
         return new LifecycleAction(instanceId, group,
                 phase == Phase.TERMINATE ? "fleetpress-drain" : "fleetpress-launch", phase, i.token,
                 group.endsWith("staging") ? "staging" : "production");
@@ -48,6 +54,11 @@ final class FakeAutoScaling implements LifecycleActions, FleetInventory {
         Instance i = instances.get(instanceId);
         i.state = "Terminated";
         i.token = null;
+    }
+
+    /** Makes CompleteLifecycleAction fail as an Auto Scaling outage would. */
+    void failCompletions(boolean on) {
+        failing = on;
     }
 
     String state(String instanceId) {
@@ -68,6 +79,9 @@ final class FakeAutoScaling implements LifecycleActions, FleetInventory {
 
     @Override
     public Answer complete(LifecycleAction action, LifecycleResult result) {
+        if (failing) {
+            throw new FleetBackendException("Auto Scaling CompleteLifecycleAction failed: test outage", null);
+        }
         Instance i = active(action);
         if (i == null) {
             return Answer.NOT_ACTIVE;

@@ -22,6 +22,7 @@ final class FakeSsm implements CommandRunner {
     private final Map<String, Integer> order = new HashMap<>();
     private final Deque<String> presetIds = new ArrayDeque<>();
     private boolean throttled;
+    private boolean failing;
     private int next = 1;
 
     void register(String instanceId) {
@@ -34,6 +35,17 @@ final class FakeSsm implements CommandRunner {
 
     void throttle(boolean on) {
         throttled = on;
+    }
+
+    /** Makes every call fail as an SSM outage would. */
+    void fail(boolean on) {
+        failing = on;
+    }
+
+    /** Commands that have not ended yet. */
+    List<String> running() {
+        return statuses.entrySet().stream().filter(e -> e.getValue().equals("InProgress")).map(Map.Entry::getKey)
+                .sorted((a, b) -> Integer.compare(order(a), order(b))).toList();
     }
 
     /** The id the next sent command gets (a fixture's command id). */
@@ -70,6 +82,9 @@ final class FakeSsm implements CommandRunner {
 
     @Override
     public SendResult send(Command command) {
+        if (failing) {
+            throw new FleetBackendException("SSM SendCommand failed: test outage", null);
+        }
         if (throttled) {
             return new NotReady(false, "ThrottlingException: Rate exceeded");
         }
@@ -86,6 +101,9 @@ final class FakeSsm implements CommandRunner {
 
     @Override
     public String status(String commandId, String instanceId) {
+        if (failing) {
+            throw new FleetBackendException("SSM GetCommandInvocation failed: test outage", null);
+        }
         Command c = byId.get(commandId);
         if (c == null || !c.instanceId().equals(instanceId)) {
             return "Pending";
