@@ -197,8 +197,12 @@ public final class LocalScheduler implements AutoCloseable {
         long delayNanos = Math.max(0, (long) (wait.toNanos() / 1e9 * secondLength.toNanos()));
         try {
             executor.schedule(() -> {
-                fire(rule);
-                scheduleAfter(rule, next.get());
+                try {
+                    fire(rule);
+                } finally {
+                    // Even an Error from invoke must not end the rule: EventBridge keeps firing regardless.
+                    scheduleAfter(rule, next.get());
+                }
             }, delayNanos, TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException closed) {
             // close() was called: the rule stops, as a deleted EventBridge rule does.
