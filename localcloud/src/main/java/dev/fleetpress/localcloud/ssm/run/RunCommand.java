@@ -277,7 +277,11 @@ public final class RunCommand implements AutoCloseable {
         return DescribeInstanceInformationResponse.builder().instanceInformationList(out).build();
     }
 
-    /** Stops the pool; running scripts are killed and their invocations end Cancelled. */
+    /**
+     * Stops the pool: running scripts are killed, their invocations and the waiting ones end
+     * Cancelled, and this returns once no execution is left (or after 30 s), so nothing writes into
+     * the sandboxes afterwards.
+     */
     @Override
     public void close() {
         executor.shutdownNow();
@@ -285,6 +289,11 @@ public final class RunCommand implements AutoCloseable {
             for (Invocation invocation : command.invocations()) {
                 invocation.stop(Invocation.Stop.CANCELLED, clock.instant());
             }
+        }
+        try {
+            executor.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
