@@ -33,7 +33,7 @@ final class RunErrors {
 
     static SsmException duplicateInstanceId() {
         return SsmErrors.modeled(DuplicateInstanceIdException.builder(), "DuplicateInstanceId",
-                "You can't specify an instance ID in more than one association.");
+                "An instance id appears more than once in InstanceIds.");
     }
 
     static SsmException invocationDoesNotExist() {
