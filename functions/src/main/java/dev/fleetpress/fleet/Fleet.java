@@ -398,14 +398,16 @@ public final class Fleet {
                     + ". Instance " + r.instanceId() + " of " + r.group() + " was abandoned; Auto Scaling will keep "
                     + "replacing instances until a release is promoted.");
         }
+        // The record goes first: once Auto Scaling has the answer the instance may serve, and whoever
+        // looks at an InService instance must find which release it runs.
+        Instant now = clock.instant();
+        records.putInstance(new InstanceRecord(r.instanceId(), r.group(), r.environment(), r.release(), outcome,
+                r.phase(), r.commandId(), r.reason(), now));
         String answer = "";
         if (!r.result().isEmpty()
                 && lifecycle.complete(r.action(), LifecycleResult.valueOf(r.result())) == LifecycleActions.Answer.NOT_ACTIVE) {
             answer = " (Auto Scaling had no active action any more: already completed or expired)";
         }
-        Instant now = clock.instant();
-        records.putInstance(new InstanceRecord(r.instanceId(), r.group(), r.environment(), r.release(), outcome,
-                r.phase(), r.commandId(), r.reason(), now));
         if (r.isLaunch() && !r.release().isEmpty()
                 && (outcome == InstanceState.BOOTSTRAPPED || outcome == InstanceState.BOOTSTRAP_FAILED)) {
             breaker.record(r.environment(), r.release(), r.actionId(), outcome == InstanceState.BOOTSTRAPPED);
