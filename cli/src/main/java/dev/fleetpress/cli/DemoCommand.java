@@ -78,6 +78,7 @@ final class DemoCommand implements Callable<Integer> {
                 .projectRoot(Workspace.root())
                 .dataDir(dir.resolve("cloud"))
                 .siteRepository(site)
+                .timeScale(0.1)
                 .build()) {
             timeline.step("localcloud started", true, t, "S3 " + cloud.s3Endpoint() + ", webhook " + cloud.webhookUrl("github"));
             new Flow(cloud, git, site, timeline).run(first);
@@ -157,9 +158,11 @@ final class DemoCommand implements Callable<Integer> {
             timeline.step("broken commit: build fails, production unchanged",
                     failed.map(b -> b.buildStatus() == StatusType.FAILED).orElse(false) && unchanged, t,
                     failed.map(Build::buildStatusAsString).orElse("no build") + ", production still " + pointer("production"));
+
+            new FleetSteps(cloud, timeline).run(release);
         }
 
-        private Optional<Build> awaitBuild(String buildId) {
+        Optional<Build> awaitBuild(String buildId) {
             if (buildId.isEmpty()) {
                 return Optional.empty();
             }

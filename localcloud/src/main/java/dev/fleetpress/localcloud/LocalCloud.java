@@ -12,6 +12,7 @@ import dev.fleetpress.localcloud.lambda.LocalLambda;
 import dev.fleetpress.localcloud.s3.LocalS3;
 import dev.fleetpress.localcloud.s3.NotificationRule;
 import dev.fleetpress.localcloud.ec2.Instances;
+import dev.fleetpress.localcloud.schedule.LocalScheduler;
 import dev.fleetpress.localcloud.sns.LocalSns;
 import dev.fleetpress.localcloud.sqs.LocalSqs;
 import dev.fleetpress.localcloud.sqs.SqsSettings;
@@ -79,6 +80,7 @@ public final class LocalCloud implements AutoCloseable {
     private final LocalAutoScaling autoScaling;
     private final LocalSqs sqs;
     private final LocalSns sns;
+    private final LocalScheduler scheduler;
     private final DependencyFactory dependencies;
     private final String webhookSecret;
 
@@ -120,6 +122,12 @@ public final class LocalCloud implements AutoCloseable {
         this.dependencies = DependencyFactory.of(s3.client(), ssm, codeBuild, autoScaling, sqs, sns);
         this.lambda = new LocalLambda(template.functions(), dependencies);
         self.set(this);
+        // Schedules invoke asynchronously, as EventBridge does; a failure is the function's to report.
+        this.scheduler = LocalScheduler.create(template, (function, payload) -> s3Deliveries.execute(() -> invokeAsync(function, payload)),
+                scaled(Duration.ofSeconds(1), b.timeScale));
+        if (b.schedules) {
+            scheduler.start();
+        }
         for (FunctionSpec f : template.functions()) {
             for (SqsTrigger trigger : f.sqsTriggers()) {
                 sqs.attach(trigger.queueName(), trigger, json -> lambda.invoke(f.logicalId(), json).orThrow());
@@ -196,6 +204,11 @@ public final class LocalCloud implements AutoCloseable {
         return sns;
     }
 
+    /** The template's schedules; {@code tick(function)} fires one now. */
+    public LocalScheduler scheduler() {
+        return scheduler;
+    }
+
     /** Parameter Store over SSM's JSON protocol, for the aws CLI (instances, scripts). */
     public URI ssmEndpoint() {
         return ssmEndpoint.endpoint();
@@ -250,6 +263,7 @@ public final class LocalCloud implements AutoCloseable {
     @Override
     public void close() {
         closeQuietly(http);
+        closeQuietly(scheduler);
         closeQuietly(autoScaling);
         closeQuietly(sqs);
         closeQuietly(codeBuild);
@@ -294,7 +308,7 @@ public final class LocalCloud implements AutoCloseable {
     private void invokeAsync(String function, String eventJson) {
         InvocationResult result = lambda.invoke(function, eventJson);
         if (result.error() != null) {
-            System.err.println("localcloud: " + function + " failed on an S3 notification: " + result.error());
+            System.err.println("localcloud: " + function + " failed on an asynchronous event: " + result.error());
         }
     }
 
@@ -378,6 +392,7 @@ public final class LocalCloud implements AutoCloseable {
         private int httpPort;
         private FaultPlan faults = FaultPlan.none();
         private double timeScale = 1.0;
+        private boolean schedules = true;
         private dev.fleetpress.localcloud.autoscaling.Settings autoScalingSettings = dev.fleetpress.localcloud.autoscaling.Settings.defaults();
         private final Map<String, String> parameters = new HashMap<>();
 
@@ -426,6 +441,12 @@ public final class LocalCloud implements AutoCloseable {
         /** Auto Scaling's knobs (heartbeat timeout override, transition delays, max size). */
         public Builder autoScaling(dev.fleetpress.localcloud.autoscaling.Settings settings) {
             this.autoScalingSettings = Objects.requireNonNull(settings, "settings");
+            return this;
+        }
+
+        /** Whether the template's schedules fire on their own (default true); tests may tick them by hand instead. */
+        public Builder schedules(boolean run) {
+            this.schedules = run;
             return this;
         }
 
