@@ -7,11 +7,11 @@ import picocli.CommandLine.Option;
 
 /** {@code fleetpress bench}: benchmark programs that print ratios against a baseline run side by side. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks (they print ratios; nothing is asserted).",
-        subcommands = BenchCommand.ColdStart.class)
+        subcommands = {BenchCommand.ColdStart.class, BenchCommand.LaunchStorm.class})
 final class BenchCommand implements Runnable {
     @Override
     public void run() {
-        System.out.println("Usage: fleetpress bench cold-start [--runs N]");
+        System.out.println("Usage: fleetpress bench cold-start [--runs N] | launch-storm [--instances N] [--ssm-rate R]");
     }
 
     @Command(name = "cold-start", mixinStandardHelpOptions = true,
@@ -23,6 +23,21 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             return new ColdStartBenchmark(Workspace.root(), runs).run();
+        }
+    }
+
+    @Command(name = "launch-storm", mixinStandardHelpOptions = true,
+            description = "Many simultaneous launches with SSM throttled: all InService, none lost; makespan vs the throttle-bound minimum.")
+    static final class LaunchStorm implements Callable<Integer> {
+        @Option(names = "--instances", defaultValue = "100", description = "Simultaneous launches (default: ${DEFAULT-VALUE}).")
+        int instances;
+
+        @Option(names = "--ssm-rate", defaultValue = "10", description = "SSM calls per second allowed (default: ${DEFAULT-VALUE}).")
+        double ssmRate;
+
+        @Override
+        public Integer call() throws Exception {
+            return new dev.fleetpress.cli.bench.LaunchStormBenchmark(Workspace.root(), instances, ssmRate).run();
         }
     }
 }

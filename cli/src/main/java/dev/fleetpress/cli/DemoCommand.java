@@ -5,7 +5,6 @@ import dev.fleetpress.localcloud.LocalCloud;
 import dev.fleetpress.localcloud.LocalGit;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -47,16 +46,11 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path dir = data != null ? Files.createDirectories(data) : Files.createTempDirectory("fleetpress-demo-");
-        PrintStream console = System.out;
         Path functionLog = dir.resolve("functions.log");
-        // The functions' JSON log lines go to a file so that the timeline stays readable.
-        PrintStream logs = new PrintStream(Files.newOutputStream(functionLog), true, StandardCharsets.UTF_8);
-        System.setOut(logs);
         try {
-            return play(dir, console, functionLog);
+            // The functions' JSON log lines go to a file so that the timeline stays readable.
+            return FunctionLogs.into(functionLog, console -> () -> play(dir, console, functionLog));
         } finally {
-            System.setOut(console);
-            logs.close();
             if (data == null && !keep) {
                 LocalCloud.deleteRecursively(dir);
             }
