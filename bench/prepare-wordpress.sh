@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Prepares the real WordPress tree that `fleetpress bench bootstrap` releases, without installing
 # Debian's web stack: downloads Debian's `wordpress` package into .bench-cache/, unpacks it with
-# dpkg-deb and keeps usr/share/wordpress as .bench-cache/wordpress/. Installs rsync (one of the
-# benchmark's variants) when it is missing. Nothing here is committed: .bench-cache/ is gitignored.
+# dpkg-deb and keeps usr/share/wordpress as .bench-cache/wordpress/. Installs rsync and PHP's zip
+# extension when they are missing. Nothing here is committed: .bench-cache/ is gitignored.
 set -euo pipefail
 export LC_ALL=C
 
@@ -29,8 +29,15 @@ as_root() {
 command -v apt-get >/dev/null && command -v dpkg-deb >/dev/null \
   || fail "needs apt-get and dpkg-deb (a Debian or Ubuntu machine)"
 
-if ! command -v rsync >/dev/null; then
-  as_root apt-get install -y rsync >/dev/null || fail "cannot install rsync (try: apt-get update)"
+# rsync is one of the variants; composer's artifact repository (the composer variant's package
+# source) reads the zips' composer.json through PHP's zip extension.
+missing=()
+command -v rsync >/dev/null || missing+=(rsync)
+if command -v php >/dev/null && ! php -r 'exit(extension_loaded("zip") ? 0 : 1);'; then
+  missing+=(php-zip)
+fi
+if ((${#missing[@]} > 0)); then
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}" >/dev/null || fail "cannot install ${missing[*]} (try: apt-get update)"
 fi
 
 mkdir -p -- "$cache/deb"

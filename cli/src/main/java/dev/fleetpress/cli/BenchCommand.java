@@ -7,7 +7,7 @@ import picocli.CommandLine.Option;
 
 /** {@code fleetpress bench}: benchmark programs that print ratios against a baseline run side by side. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks (they print ratios; nothing is asserted).",
-        subcommands = {BenchCommand.ColdStart.class, BenchCommand.LaunchStorm.class})
+        subcommands = {BenchCommand.ColdStart.class, BenchCommand.LaunchStorm.class, BenchCommand.Bootstrap.class})
 final class BenchCommand implements Runnable {
     @Override
     public void run() {
@@ -38,6 +38,19 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             return new dev.fleetpress.cli.bench.LaunchStormBenchmark(Workspace.root(), instances, ssmRate).run();
+        }
+    }
+
+    @Command(name = "bootstrap", mixinStandardHelpOptions = true,
+            description = "A WordPress-sized release from launch lifecycle event to CONTINUE, against composer install at boot and rsync from a shared dir "
+                    + "(needs: bash bench/prepare-wordpress.sh).")
+    static final class Bootstrap implements Callable<Integer> {
+        @Option(names = "--rounds", defaultValue = "5", description = "Interleaved rounds of the three variants (default: ${DEFAULT-VALUE}).")
+        int rounds;
+
+        @Override
+        public Integer call() throws Exception {
+            return new dev.fleetpress.cli.bench.BootstrapBenchmark(Workspace.root(), rounds).run();
         }
     }
 }

@@ -48,6 +48,19 @@ final class BootstrapProcess {
         }
     }
 
+    /** Whether {@code command} exits 0 (its output is discarded). */
+    static boolean succeeds(List<String> command) {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            return p.waitFor(1, TimeUnit.MINUTES) && p.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     /** The first of {@code tools} not found on PATH, if any. */
     static Optional<String> missing(List<String> tools) {
         String[] path = System.getenv().getOrDefault("PATH", "").split(":");

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,10 @@ import java.util.zip.ZipOutputStream;
 final class ComposerAtBoot {
     static final String PACKAGE = "fleetpress-bench/wordpress";
     static final List<String> INSTALL = List.of("composer", "install", "--no-dev", "--prefer-dist", "--no-interaction", "--optimize-autoloader");
+
+    /** One install: its wall time and what it placed in the webroot. */
+    record Installed(double millis, BootstrapFiles.Size placed) {
+    }
 
     private final Path site;
 
@@ -44,19 +49,19 @@ final class ComposerAtBoot {
 
         Path site = work.resolve("site");
         BootstrapFiles.copy(exampleSite, site, rel -> rel.startsWith("vendor") || rel.startsWith(".git") || rel.toString().equals("composer.lock"));
-        Map<String, Object> require = new LinkedHashMap<>();
-        Json.parse(Files.readString(exampleSite.resolve("composer.json"))).get("require").fields().forEach((name, constraint) -> require.put(name, constraint.asText()));
+        // The example site's repositories and requirements, plus the WordPress package.
+        Json.Node example = Json.parse(Files.readString(exampleSite.resolve("composer.json")));
+        List<Object> repositories = new ArrayList<>(example.get("repositories").elements());
+        repositories.add(Json.object("type", "artifact", "url", artifacts.toString()));
+        repositories.add(Json.object("packagist.org", false)); // no registry is reachable: composer must not try one
+        Map<String, Object> require = new LinkedHashMap<>(example.get("require").fields());
         require.put(PACKAGE, version);
         Files.writeString(site.resolve("composer.json"), Json.write(Json.object(
                 "name", "fleetpress/bench-composer-site",
                 "type", "project",
-                "repositories", List.of(
-                        Json.object("type", "path", "url", "packages/*", "options", Json.object("symlink", false)),
-                        Json.object("type", "artifact", "url", artifacts.toString()),
-                        // No registry is reachable: composer must not try one.
-                        Json.object("packagist.org", false)),
+                "repositories", repositories,
                 "require", require,
-                "config", Json.object("sort-packages", true, "optimize-autoloader", true),
+                "config", example.get("config"),
                 "minimum-stability", "stable")));
         BootstrapProcess.run(site, composerEnv(work.resolve("composer-home")),
                 List.of("composer", "update", "--no-install", "--no-interaction", "--no-progress"));
@@ -66,7 +71,7 @@ final class ComposerAtBoot {
     /**
      * Puts the site's own files (composer.json, composer.lock, packages/, wp-content/) into
      * {@code instanceRoot}/var/www/site untimed, as if the instance had checked them out, then times
-     * {@link #INSTALL} there. Returns the wall time in ms and what was placed.
+     * {@link #INSTALL} there.
      */
     Installed install(Path instanceRoot) {
         Path webroot = instanceRoot.resolve("var/www/site");
@@ -77,9 +82,6 @@ final class ComposerAtBoot {
             throw new IllegalStateException("composer install did not place " + core + ":\n" + result.output());
         }
         return new Installed(result.millis(), BootstrapFiles.size(webroot));
-    }
-
-    record Installed(double millis, BootstrapFiles.Size placed) {
     }
 
     /** A composer home and cache of their own (empty on a new instance), and no root warning. */
