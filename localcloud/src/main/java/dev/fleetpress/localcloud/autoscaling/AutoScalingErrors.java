@@ -1,8 +1,6 @@
 package dev.fleetpress.localcloud.autoscaling;
 
-import java.util.UUID;
-import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
-import software.amazon.awssdk.http.SdkHttpResponse;
+import dev.fleetpress.localcloud.ServiceErrors;
 import software.amazon.awssdk.services.autoscaling.model.AutoScalingException;
 import software.amazon.awssdk.services.autoscaling.model.InvalidNextTokenException;
 
@@ -38,16 +36,6 @@ final class AutoScalingErrors {
     }
 
     private static AutoScalingException fill(AutoScalingException.Builder builder, String code, String message) {
-        return (AutoScalingException) builder
-                .message(message)
-                .statusCode(400)
-                .requestId(UUID.randomUUID().toString())
-                .awsErrorDetails(AwsErrorDetails.builder()
-                        .errorCode(code)
-                        .errorMessage(message)
-                        .serviceName(SERVICE)
-                        .sdkHttpResponse(SdkHttpResponse.builder().statusCode(400).build())
-                        .build())
-                .build();
+        return (AutoScalingException) ServiceErrors.modeled(builder, SERVICE, 400, code, message);
     }
 }

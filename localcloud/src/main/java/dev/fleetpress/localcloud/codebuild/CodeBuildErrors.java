@@ -1,8 +1,6 @@
 package dev.fleetpress.localcloud.codebuild;
 
-import java.util.UUID;
-import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
-import software.amazon.awssdk.http.SdkHttpResponse;
+import dev.fleetpress.localcloud.ServiceErrors;
 import software.amazon.awssdk.services.codebuild.model.CodeBuildException;
 import software.amazon.awssdk.services.codebuild.model.InvalidInputException;
 import software.amazon.awssdk.services.codebuild.model.ResourceNotFoundException;
@@ -21,16 +19,6 @@ final class CodeBuildErrors {
     }
 
     private static CodeBuildException fill(CodeBuildException.Builder builder, String code, String message) {
-        return (CodeBuildException) builder
-                .message(message)
-                .statusCode(400)
-                .requestId(UUID.randomUUID().toString())
-                .awsErrorDetails(AwsErrorDetails.builder()
-                        .errorCode(code)
-                        .errorMessage(message)
-                        .serviceName("CodeBuild")
-                        .sdkHttpResponse(SdkHttpResponse.builder().statusCode(400).build())
-                        .build())
-                .build();
+        return (CodeBuildException) ServiceErrors.modeled(builder, "CodeBuild", 400, code, message);
     }
 }

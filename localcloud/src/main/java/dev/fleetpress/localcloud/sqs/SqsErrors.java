@@ -1,9 +1,7 @@
 package dev.fleetpress.localcloud.sqs;
 
+import dev.fleetpress.localcloud.ServiceErrors;
 import java.util.Locale;
-import java.util.UUID;
-import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
-import software.amazon.awssdk.http.SdkHttpResponse;
 import software.amazon.awssdk.services.sqs.model.BatchEntryIdsNotDistinctException;
 import software.amazon.awssdk.services.sqs.model.BatchRequestTooLongException;
 import software.amazon.awssdk.services.sqs.model.EmptyBatchRequestException;
@@ -90,16 +88,6 @@ final class SqsErrors {
     }
 
     private static SqsException fill(SqsException.Builder builder, String code, String message) {
-        return (SqsException) builder
-                .message(message)
-                .statusCode(400)
-                .requestId(UUID.randomUUID().toString())
-                .awsErrorDetails(AwsErrorDetails.builder()
-                        .errorCode(code)
-                        .errorMessage(message)
-                        .serviceName(SERVICE)
-                        .sdkHttpResponse(SdkHttpResponse.builder().statusCode(400).build())
-                        .build())
-                .build();
+        return (SqsException) ServiceErrors.modeled(builder, SERVICE, 400, code, message);
     }
 }

@@ -1,8 +1,6 @@
 package dev.fleetpress.localcloud.ssm;
 
-import java.util.UUID;
-import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
-import software.amazon.awssdk.http.SdkHttpResponse;
+import dev.fleetpress.localcloud.ServiceErrors;
 import software.amazon.awssdk.services.ssm.model.HierarchyLevelLimitExceededException;
 import software.amazon.awssdk.services.ssm.model.InvalidNextTokenException;
 import software.amazon.awssdk.services.ssm.model.ParameterAlreadyExistsException;
@@ -82,16 +80,6 @@ public final class SsmErrors {
 
     /** {@code builder}'s exception as the client builds it from a 400 answer with this error code and message. */
     public static SsmException modeled(SsmException.Builder builder, String code, String message) {
-        return (SsmException) builder
-                .message(message)
-                .statusCode(400)
-                .requestId(UUID.randomUUID().toString())
-                .awsErrorDetails(AwsErrorDetails.builder()
-                        .errorCode(code)
-                        .errorMessage(message)
-                        .serviceName(SERVICE)
-                        .sdkHttpResponse(SdkHttpResponse.builder().statusCode(400).build())
-                        .build())
-                .build();
+        return (SsmException) ServiceErrors.modeled(builder, SERVICE, 400, code, message);
     }
 }
