@@ -1,5 +1,7 @@
 package dev.fleetpress.fleet;
 
+import dev.fleetpress.release.InMemoryEnvironmentPointers;
+import dev.fleetpress.release.MutableClock;
 import dev.fleetpress.ledger.InMemoryLedger;
 import dev.fleetpress.release.ReleaseId;
 import java.time.Duration;
@@ -16,14 +18,14 @@ final class FleetWorld {
     static final ReleaseId NEWER = ReleaseId.of("r-5b6c7d8e9f01");
     static final Instant START = Instant.parse("2026-11-27T15:04:05Z");
 
-    final TestClock clock = new TestClock(START);
+    final MutableClock clock = new MutableClock(START);
     final InMemoryLedger ledger = new InMemoryLedger();
     final FleetRecords records = new FleetRecords(ledger);
     final FakeSsm ssm = new FakeSsm();
     final FakeAutoScaling autoScaling = new FakeAutoScaling();
     final FakeRetryQueue queue = new FakeRetryQueue(clock);
     final FakeAlerts alerts = new FakeAlerts();
-    final InMemoryPointers pointers = new InMemoryPointers(clock);
+    final InMemoryEnvironmentPointers pointers = new InMemoryEnvironmentPointers(clock);
     final FleetConfig config;
     final Fleet fleet;
 

@@ -9,11 +9,11 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /** {@link EnvironmentPointers} like SSM's: every set is a new version, history newest first. */
-final class InMemoryEnvironmentPointers implements EnvironmentPointers {
+public final class InMemoryEnvironmentPointers implements EnvironmentPointers {
     private final Map<String, List<PointerVersion>> versions = new TreeMap<>();
     private final Clock clock;
 
-    InMemoryEnvironmentPointers(Clock clock) {
+    public InMemoryEnvironmentPointers(Clock clock) {
         this.clock = clock;
     }
 

@@ -6,15 +6,15 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock that tests move by hand. */
-final class MutableClock extends Clock {
+/** A clock that tests move by hand (release and fleet tests share it). */
+public final class MutableClock extends Clock {
     private Instant now;
 
-    MutableClock(Instant start) {
+    public MutableClock(Instant start) {
         this.now = start;
     }
 
-    synchronized void advance(Duration duration) {
+    public synchronized void advance(Duration duration) {
         now = now.plus(duration);
     }
 
