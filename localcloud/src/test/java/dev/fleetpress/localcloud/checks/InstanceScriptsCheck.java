@@ -3,15 +3,11 @@ package dev.fleetpress.localcloud.checks;
 import dev.fleetpress.localcloud.template.Template;
 import java.io.File;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The instance scripts: instance/bootstrap.sh and instance/drain.sh (which developers edit and
@@ -27,7 +23,6 @@ final class InstanceScriptsCheck {
             "DrainDocument", "instance/drain.sh");
     static final String HARNESS = "instance/test-instance-scripts.sh";
     static final List<String> TOOLS = List.of("bash", "shellcheck", "php", "tar", "gzip", "sha256sum", "flock");
-    static final int TAIL_LINES = 30;
     private static final int SCRIPT_INDENT = 18;
 
     private InstanceScriptsCheck() {
@@ -95,57 +90,9 @@ final class InstanceScriptsCheck {
         return findings;
     }
 
-    /** The {@link #TOOLS} that no directory of {@code path} (a PATH value) holds as an executable. */
-    static List<String> missingTools(String path) {
-        List<String> missing = new ArrayList<>();
-        for (String tool : TOOLS) {
-            boolean found = false;
-            for (String dir : path.split(File.pathSeparator)) {
-                Path candidate = Path.of(dir.isEmpty() ? "." : dir, tool);
-                found |= Files.isRegularFile(candidate) && Files.isExecutable(candidate);
-            }
-            if (!found) {
-                missing.add(tool);
-            }
-        }
-        return missing;
-    }
-
-    /** Runs {@code bash <script>} in {@code root} with {@code path} as PATH; empty when it exits 0. */
+    /** Findings of {@code bash <script>} in {@code root} with {@code path} as PATH; empty when it passes. */
     static List<String> harness(Path root, String script, String path, Duration timeout) {
-        List<String> missing = missingTools(path);
-        if (!missing.isEmpty()) {
-            return List.of(script + " needs " + String.join(", ", TOOLS) + ", and " + missing + " is not on PATH: install them "
-                    + "(Debian/Ubuntu: apt-get install shellcheck php-cli; CI installs them) and run the tests again");
-        }
-        try {
-            Path log = Files.createTempFile("fleetpress-instance-test", ".log");
-            try {
-                ProcessBuilder builder = new ProcessBuilder("bash", script).directory(root.toFile())
-                        .redirectErrorStream(true).redirectOutput(log.toFile());
-                builder.environment().put("PATH", path);
-                Process process = builder.start();
-                boolean finished = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
-                if (!finished) {
-                    process.destroyForcibly().waitFor();
-                }
-                if (finished && process.exitValue() == 0) {
-                    return List.of();
-                }
-                List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-                String tail = String.join("\n    ", lines.subList(Math.max(0, lines.size() - TAIL_LINES), lines.size()));
-                return List.of("bash " + script + (finished ? " exited " + process.exitValue() : " ran longer than " + timeout)
-                        + "; run it from the repository root to see everything (KEEP_WORK=1 keeps its work folder). "
-                        + "Last lines:\n    " + tail);
-            } finally {
-                Files.deleteIfExists(log);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot run bash " + script + " in " + root, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while running " + script, e);
-        }
+        return ShellHarness.run(root, script, TOOLS, "apt-get install shellcheck php-cli", path, timeout);
     }
 
     /** The value at {@code keys} (map keys and list indexes) under {@code node}, or null. */
