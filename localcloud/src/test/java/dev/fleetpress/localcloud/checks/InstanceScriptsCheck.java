@@ -1,8 +1,6 @@
 package dev.fleetpress.localcloud.checks;
 
 import dev.fleetpress.localcloud.template.Template;
-import java.io.File;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
