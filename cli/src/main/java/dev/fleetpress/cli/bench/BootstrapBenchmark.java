@@ -36,8 +36,8 @@ public final class BootstrapBenchmark {
     private static final Pattern WP_VERSION = Pattern.compile("(?m)^\\$wp_version = '([^']+)';");
     private static final List<String> TOOLS = List.of("bash", "git", "tar", "gzip", "sha256sum", "aws", "php", "composer", "unzip", "rsync");
 
-    /** One round of the three variants, in ms. */
-    record Round(FleetPressLaunch.Launch fleetPress, FleetPressLaunch.Split split, double composerMs, double rsyncMs) {
+    /** One round of the three variants. */
+    record Round(FleetPressLaunch.Launch fleetPress, FleetPressLaunch.Split split, BootstrapFiles.Placed composer, BootstrapFiles.Placed rsync) {
     }
 
     private final Path root;
@@ -76,6 +76,10 @@ public final class BootstrapBenchmark {
         try {
             measure(tmp, wordpress, console);
             return 0;
+        } catch (IllegalStateException e) {
+            console.println();
+            System.err.println("bootstrap benchmark failed: " + e.getMessage());
+            return 1;
         } finally {
             System.setOut(console);
             logs.close();
@@ -85,7 +89,8 @@ public final class BootstrapBenchmark {
 
     private void measure(Path tmp, Path wordpress, PrintStream out) throws Exception {
         String version = wordpressVersion(wordpress);
-        out.printf("Bootstrap benchmark: WordPress %s (Debian's tree) released three ways, %d interleaved rounds after one warm-up%n", version, rounds);
+        out.printf("Bootstrap benchmark: WordPress %s (Debian's tree) released three ways, %d interleaved rounds after one warm-up (load average %s)%n",
+                version, rounds, loadAverage());
         out.printf("setup (not measured): site repository, localcloud (time scale %.1f), release build by buildspec.yml, composer artifact, shared tree%n", TIME_SCALE);
 
         LocalGit site = siteRepository(tmp.resolve("site"), wordpress, version);
@@ -110,80 +115,93 @@ public final class BootstrapBenchmark {
                     manifest.find("wordpress", "version").map(Json.Node::asText).orElse("?"));
 
             List<Round> measured = new ArrayList<>();
-            BootstrapFiles.Size[] placed = new BootstrapFiles.Size[2];
             for (int r = 0; r <= rounds; r++) {
                 Path dir = tmp.resolve("round-" + r);
-                Round round = round(r, fleet, composer, shared, release, dir, placed);
+                Round round = round(r, fleet, composer, shared, release, dir);
                 LocalCloud.deleteRecursively(dir);
                 if (r == 0) {
                     out.printf("warm-up (not counted): FleetPress %.0f ms, composer %.0f ms, rsync %.0f ms%n",
-                            round.fleetPress().eventToContinueMs(), round.composerMs(), round.rsyncMs());
+                            round.fleetPress().eventToContinueMs(), round.composer().millis(), round.rsync().millis());
                     continue;
                 }
                 measured.add(round);
                 out.printf("round %d/%d: FleetPress %.0f ms (script %.0f, orchestration %.0f), composer install %.0f ms, rsync %.0f ms%n",
                         r, rounds, round.fleetPress().eventToContinueMs(), round.fleetPress().scriptMs(), round.fleetPress().orchestrationMs(),
-                        round.composerMs(), round.rsyncMs());
+                        round.composer().millis(), round.rsync().millis());
             }
-            report(out, measured, manifest.get("fileCount").asLong(), placed);
+            report(out, measured, manifest.get("fileCount").asLong());
         }
     }
 
     /** The three variants once each, the first one rotating so that none always follows the same neighbour. */
-    private static Round round(int r, FleetPressLaunch fleet, ComposerAtBoot composer, Path shared, String release, Path dir,
-            BootstrapFiles.Size[] placed) throws Exception {
+    private static Round round(int r, FleetPressLaunch fleet, ComposerAtBoot composer, Path shared, String release, Path dir) throws Exception {
         FleetPressLaunch.Launch launch = null;
-        double composerMs = 0;
-        double rsyncMs = 0;
+        BootstrapFiles.Placed composed = null;
+        BootstrapFiles.Placed synced = null;
         for (int k = 0; k < 3; k++) {
+            // Each variant starts with no write-back pending from the one before (or from deleting the last round).
+            BootstrapProcess.run(dir.getParent(), Map.of(), List.of("sync"));
             switch ((r + k) % 3) {
                 case 0 -> launch = fleet.launch();
-                case 1 -> {
-                    ComposerAtBoot.Installed installed = composer.install(dir.resolve("composer"));
-                    composerMs = installed.millis();
-                    placed[0] = installed.placed();
-                }
-                default -> {
-                    Path webroot = dir.resolve("rsync/var/www/fleetpress/current");
-                    Files.createDirectories(webroot.getParent());
-                    rsyncMs = BootstrapProcess.run(dir, Map.of(), List.of("rsync", "-a", "--delete", shared + "/", webroot + "/")).millis();
-                    placed[1] = BootstrapFiles.size(webroot);
-                }
+                case 1 -> composed = composer.install(dir.resolve("composer"));
+                default -> synced = rsync(shared, dir.resolve("rsync"));
             }
         }
         // After the three, so that the replay's I/O overlaps none of them.
-        return new Round(launch, fleet.replaySplit(release, dir.resolve("replay")), composerMs, rsyncMs);
+        return new Round(launch, fleet.replaySplit(release, dir.resolve("replay")), composed, synced);
     }
 
-    private static void report(PrintStream out, List<Round> rounds, long releaseFiles, BootstrapFiles.Size[] placed) {
+    /** The shared folder (the EFS stand-in) copied into a fresh instance's webroot. */
+    private static BootstrapFiles.Placed rsync(Path shared, Path instanceRoot) throws IOException {
+        Path webroot = instanceRoot.resolve("var/www/fleetpress/current");
+        Files.createDirectories(webroot.getParent());
+        double millis = BootstrapProcess.run(instanceRoot, Map.of(), List.of("rsync", "-a", "--delete", shared + "/", webroot + "/")).millis();
+        return new BootstrapFiles.Placed(millis, BootstrapFiles.size(webroot));
+    }
+
+    private static void report(PrintStream out, List<Round> rounds, long releaseFiles) {
         double fleetTotal = median(rounds, r -> r.fleetPress().eventToContinueMs());
         double fleetStep = median(rounds, r -> r.fleetPress().scriptMs());
         double orchestration = median(rounds, r -> r.fleetPress().orchestrationMs());
         // Each alternative gets the orchestration FleetPress paid in the same round.
-        double composerTotal = median(rounds, r -> r.composerMs() + r.fleetPress().orchestrationMs());
-        double composerStep = median(rounds, Round::composerMs);
-        double rsyncTotal = median(rounds, r -> r.rsyncMs() + r.fleetPress().orchestrationMs());
-        double rsyncStep = median(rounds, Round::rsyncMs);
+        double composerTotal = median(rounds, r -> r.composer().millis() + r.fleetPress().orchestrationMs());
+        double composerStep = median(rounds, r -> r.composer().millis());
+        double rsyncTotal = median(rounds, r -> r.rsync().millis() + r.fleetPress().orchestrationMs());
+        double rsyncStep = median(rounds, r -> r.rsync().millis());
 
         out.println();
         out.printf("%-42s %16s %18s %12s %8s%n", "variant (medians of " + rounds.size() + " rounds)", "event→CONTINUE", "on-instance step", "ratio", "files");
         row(out, "FleetPress: S3 tarball, verify, unpack", fleetTotal, fleetStep, fleetTotal, releaseFiles);
-        row(out, "composer install at boot (local artifact)", composerTotal, composerStep, fleetTotal, placed[0].files());
-        row(out, "rsync from a shared dir (EFS stand-in)", rsyncTotal, rsyncStep, fleetTotal, placed[1].files());
+        row(out, "composer install at boot (local artifact)", composerTotal, composerStep, fleetTotal, rounds.get(0).composer().size().files());
+        row(out, "rsync from a shared dir (EFS stand-in)", rsyncTotal, rsyncStep, fleetTotal, rounds.get(0).rsync().size().files());
         out.println();
         out.printf("ratio = variant's event→CONTINUE / FleetPress's; on-instance step ratios: composer %.2fx, rsync %.2fx of FleetPress's script%n",
                 composerStep / fleetStep, rsyncStep / fleetStep);
-        out.printf("orchestration (lifecycle event → SendCommand → status event → CONTINUE = FleetPress total − script): median %.0f ms,"
-                + " added to composer and rsync round by round; it includes localcloud's scaled SSM agent registration (%.1f s)%n",
-                orchestration, RunCommandConfig.DEFAULT_AGENT_REGISTRATION.toMillis() * TIME_SCALE / 1000);
-        out.printf("FleetPress script split (its steps replayed outside the script, medians): download %.0f ms (manifest + tarball at once, aws CLI),"
-                + " verify+unpack %.0f ms (sha256, tar -x, file count, files.sha256); the rest of the script (wp-config from SSM, php -l, switch,"
-                + " health check, prune) ≈ %.0f ms%n",
-                median(rounds, r -> r.split().downloadMs()), median(rounds, r -> r.split().verifyUnpackMs()),
-                fleetStep - median(rounds, r -> r.split().downloadMs()) - median(rounds, r -> r.split().verifyUnpackMs()));
+        out.printf("orchestration = FleetPress event→CONTINUE − script, median %.0f ms, added to composer and rsync round by round. Its parts (medians):%n",
+                orchestration);
+        out.printf("  event → SendCommand accepted %.0f ms: FleetFunction, retrying while the instance's SSM agent is not registered"
+                        + " (localcloud registers it %.1f s after launch; the retry waits AGENT_RETRY_SECONDS through SQS, both × time scale %.1f)%n",
+                median(rounds, r -> r.fleetPress().eventToSendMs()), RunCommandConfig.DEFAULT_AGENT_REGISTRATION.toMillis() * TIME_SCALE / 1000, TIME_SCALE);
+        out.printf("  SendCommand → script start %.0f ms; script end → CONTINUE (status event, FleetFunction, CompleteLifecycleAction) → InService %.0f ms%n",
+                median(rounds, r -> r.fleetPress().sendToStartMs()), median(rounds, r -> r.fleetPress().endToContinueMs()));
+        // The script prints no timestamps, so its two heavy steps are replayed (same commands) after each round.
+        out.printf("FleetPress script, its two heavy steps replayed outside it after each round (medians): download %.0f ms"
+                        + " (manifest and tarball at once, two aws CLI runs), verify+unpack %.0f ms (sha256, tar -x, file count, files.sha256);"
+                        + " the script also writes wp-config.php from SSM (one more aws CLI run), runs php -l, switches and health-checks%n",
+                median(rounds, r -> r.split().downloadMs()), median(rounds, r -> r.split().verifyUnpackMs()));
         out.println("composer: no network (artifact repository on local disk), empty composer cache, lock resolved beforehand: its best case");
         out.println("rsync: the shared dir is local disk, not NFS: its best case (EFS adds a network round trip per file)");
         out.println("all three read a warm page cache; FleetPress alone verifies checksums, writes wp-config.php and health-checks before CONTINUE");
+        out.printf("load average (1 min) at the end: %s on %d cores; other work on the machine shows up as spread between rounds%n",
+                loadAverage(), Runtime.getRuntime().availableProcessors());
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException e) {
+            return "unknown";
+        }
     }
 
     private static void row(PrintStream out, String name, double total, double step, double fleetTotal, long files) {

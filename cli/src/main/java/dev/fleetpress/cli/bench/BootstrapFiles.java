@@ -18,6 +18,10 @@ final class BootstrapFiles {
         }
     }
 
+    /** What one variant's on-instance step took (wall time) and placed in the webroot. */
+    record Placed(double millis, Size size) {
+    }
+
     private BootstrapFiles() {
     }
 

@@ -26,10 +26,6 @@ final class ComposerAtBoot {
     static final String PACKAGE = "fleetpress-bench/wordpress";
     static final List<String> INSTALL = List.of("composer", "install", "--no-dev", "--prefer-dist", "--no-interaction", "--optimize-autoloader");
 
-    /** One install: its wall time and what it placed in the webroot. */
-    record Installed(double millis, BootstrapFiles.Size placed) {
-    }
-
     private final Path site;
 
     private ComposerAtBoot(Path site) {
@@ -73,7 +69,7 @@ final class ComposerAtBoot {
      * {@code instanceRoot}/var/www/site untimed, as if the instance had checked them out, then times
      * {@link #INSTALL} there.
      */
-    Installed install(Path instanceRoot) {
+    BootstrapFiles.Placed install(Path instanceRoot) {
         Path webroot = instanceRoot.resolve("var/www/site");
         BootstrapFiles.copy(site, webroot, rel -> false);
         BootstrapProcess.Result result = BootstrapProcess.run(webroot, composerEnv(instanceRoot.resolve("root/.composer")), INSTALL);
@@ -81,7 +77,7 @@ final class ComposerAtBoot {
         if (!Files.isRegularFile(core)) {
             throw new IllegalStateException("composer install did not place " + core + ":\n" + result.output());
         }
-        return new Installed(result.millis(), BootstrapFiles.size(webroot));
+        return new BootstrapFiles.Placed(result.millis(), BootstrapFiles.size(webroot));
     }
 
     /** A composer home and cache of their own (empty on a new instance), and no root warning. */

@@ -43,11 +43,21 @@ final class FleetPressLaunch {
     // Far below the seconds a bootstrap takes, so the polled moments are as good as the events'.
     private static final long POLL_NANOS = Duration.ofMillis(1).toNanos();
 
-    /** One launch: event → CONTINUE, and the bootstrap script's own run time as SSM reports it. */
-    record Launch(String instanceId, double eventToContinueMs, double scriptMs) {
+    /**
+     * One launch: event → CONTINUE, and its parts: event → SendCommand accepted (FleetFunction, and
+     * its retries while the instance's SSM agent is not registered), SendCommand → script start
+     * (the agent picking the command up), the bootstrap script's run time as SSM reports it, and
+     * script end → CONTINUE (status event, FleetFunction, CompleteLifecycleAction, InService).
+     */
+    record Launch(String instanceId, double eventToContinueMs, double eventToSendMs, double sendToStartMs, double scriptMs,
+                  double endToContinueMs) {
         double orchestrationMs() {
             return eventToContinueMs - scriptMs;
         }
+    }
+
+    /** The bootstrap command's moments as SSM reports them. */
+    private record Command(Instant requested, Instant start, Instant end) {
     }
 
     /** The bootstrap's instance step replayed outside the script: both downloads, then everything that verifies and unpacks. */
@@ -94,6 +104,9 @@ final class FleetPressLaunch {
         String id = null;
         long waitAt = 0;
         long inServiceAt = 0;
+        // Wall-clock twins of the two moments, to place them against SSM's timestamps.
+        Instant waitInstant = null;
+        Instant inServiceInstant = null;
         long deadline = System.nanoTime() + LIMIT.toNanos();
         while (inServiceAt == 0) {
             if (System.nanoTime() > deadline) {
@@ -107,8 +120,10 @@ final class FleetPressLaunch {
                 LifecycleState state = instance.state();
                 if (state == LifecycleState.PENDING_WAIT && waitAt == 0) {
                     waitAt = now;
+                    waitInstant = Instant.now();
                 } else if (state == LifecycleState.IN_SERVICE) {
                     inServiceAt = now;
+                    inServiceInstant = Instant.now();
                 } else if (state.toString().startsWith("Terminating")) {
                     throw new IllegalStateException(id + " was abandoned instead of going InService" + reasonOf(id));
                 }
@@ -120,13 +135,14 @@ final class FleetPressLaunch {
         if (waitAt == 0) {
             throw new IllegalStateException(id + " went InService without being seen in Pending:Wait: is the launch hook missing from template.yaml?");
         }
-        double scriptMs = scriptMillis(id);
+        Command command = bootstrapCommand(id);
         String launched = id;
         cloud.autoScaling().terminateInstanceInAutoScalingGroup(b -> b.instanceId(launched).shouldDecrementDesiredCapacity(true));
         if (!cloud.autoScaling().awaitSteady(GROUP, LIMIT) || !cloud.awaitIdle(LIMIT)) {
             throw new IllegalStateException(id + " did not terminate (drain) within " + LIMIT.toMinutes() + " minutes");
         }
-        return new Launch(id, (inServiceAt - waitAt) / 1e6, scriptMs);
+        return new Launch(id, (inServiceAt - waitAt) / 1e6, millis(waitInstant, command.requested()), millis(command.requested(), command.start()),
+                millis(command.start(), command.end()), millis(command.end(), inServiceInstant));
     }
 
     /**
@@ -166,20 +182,24 @@ final class FleetPressLaunch {
         return new Split(Long.parseLong(split[1]) / 1e3, Long.parseLong(split[2]) / 1e3);
     }
 
-    /** Start to end of the bootstrap command on the instance, from GetCommandInvocation. */
-    private double scriptMillis(String instanceId) {
+    /** The bootstrap command the instance's record names: when SendCommand accepted it (ListCommands), when it started and ended (GetCommandInvocation). */
+    private Command bootstrapCommand(String instanceId) {
         Json.Node record = instanceRecord(instanceId)
                 .orElseThrow(() -> new IllegalStateException(instanceId + " is InService but has no fleet/instances record"));
         if (!"BOOTSTRAPPED".equals(record.text("state"))) {
             throw new IllegalStateException(instanceId + " is InService but its record says " + record.text("state") + ": " + record.text("reason"));
         }
-        GetCommandInvocationResponse invocation = cloud.ssm().getCommandInvocation(b -> b.commandId(record.text("commandId")).instanceId(instanceId));
+        String commandId = record.text("commandId");
+        GetCommandInvocationResponse invocation = cloud.ssm().getCommandInvocation(b -> b.commandId(commandId).instanceId(instanceId));
         if (!"Success".equals(invocation.statusAsString())) {
             throw new IllegalStateException("the bootstrap of " + instanceId + " ended " + invocation.statusAsString() + ": " + invocation.standardErrorContent());
         }
-        Instant start = Instant.parse(invocation.executionStartDateTime());
-        Instant end = Instant.parse(invocation.executionEndDateTime());
-        return Duration.between(start, end).toNanos() / 1e6;
+        Instant requested = cloud.ssm().listCommands(b -> b.commandId(commandId)).commands().get(0).requestedDateTime();
+        return new Command(requested, Instant.parse(invocation.executionStartDateTime()), Instant.parse(invocation.executionEndDateTime()));
+    }
+
+    private static double millis(Instant from, Instant to) {
+        return Duration.between(from, to).toNanos() / 1e6;
     }
 
     private Optional<Json.Node> instanceRecord(String instanceId) {
