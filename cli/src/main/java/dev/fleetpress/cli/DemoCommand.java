@@ -1,6 +1,7 @@
 package dev.fleetpress.cli;
 
 import dev.fleetpress.json.Json;
+import dev.fleetpress.localcloud.GitHubPush;
 import dev.fleetpress.localcloud.LocalCloud;
 import dev.fleetpress.localcloud.LocalGit;
 import java.io.IOException;

@@ -1,6 +1,7 @@
 package dev.fleetpress.cli;
 
 import dev.fleetpress.json.Json;
+import dev.fleetpress.localcloud.GitHubPush;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;

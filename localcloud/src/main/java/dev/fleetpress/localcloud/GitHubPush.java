@@ -1,4 +1,4 @@
-package dev.fleetpress.cli;
+package dev.fleetpress.localcloud;
 
 import dev.fleetpress.json.Json;
 import java.net.URI;
@@ -17,18 +17,21 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * Sends a push to a FleetPress webhook exactly as GitHub does: the push payload's fields FleetPress
  * reads, {@code X-GitHub-Event: push}, a fresh {@code X-GitHub-Delivery} and
- * {@code X-Hub-Signature-256} over the raw body. Used by the demo and by the local git hook.
+ * {@code X-Hub-Signature-256} over the raw body. Used by the demo, the local git hook, the benchmarks
+ * and the whole-flow tests.
  */
-final class GitHubPush {
-    static final String ZERO = "0000000000000000000000000000000000000000";
+public final class GitHubPush {
+    /** The commit id GitHub sends as {@code before} for a new ref and as {@code after} for a deleted one. */
+    public static final String ZERO = "0000000000000000000000000000000000000000";
 
-    record Response(int status, String body, Duration took, String deliveryId) {
+    /** The webhook's answer. */
+    public record Response(int status, String body, Duration took, String deliveryId) {
     }
 
     private GitHubPush() {
     }
 
-    static String payload(String repository, String cloneUrl, String ref, String before, String after) {
+    public static String payload(String repository, String cloneUrl, String ref, String before, String after) {
         boolean deleted = ZERO.equals(after);
         Map<String, Object> repo = Json.object(
                 "name", repository.substring(repository.indexOf('/') + 1),
@@ -47,7 +50,7 @@ final class GitHubPush {
                 "head_commit", deleted ? null : Json.object("id", after, "message", "FleetPress local push")));
     }
 
-    static String signature(String secret, byte[] body) {
+    public static String signature(String secret, byte[] body) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
@@ -57,12 +60,12 @@ final class GitHubPush {
         }
     }
 
-    static Response send(URI webhookUrl, String secret, String payload) {
+    public static Response send(URI webhookUrl, String secret, String payload) {
         return send(webhookUrl, secret, payload, UUID.randomUUID().toString());
     }
 
     /** Sends with a given delivery id: GitHub keeps the id when it redelivers. */
-    static Response send(URI webhookUrl, String secret, String payload, String delivery) {
+    public static Response send(URI webhookUrl, String secret, String payload, String delivery) {
         byte[] body = payload.getBytes(StandardCharsets.UTF_8);
         HttpRequest request = HttpRequest.newBuilder(webhookUrl)
                 .timeout(Duration.ofSeconds(10))
@@ -83,5 +86,11 @@ final class GitHubPush {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while sending the webhook", e);
         }
+    }
+
+    /** Pushes {@code ref} moving from {@code before} to {@code after} of the local example site to {@code cloud}. */
+    public static Response push(LocalCloud cloud, String ref, String before, String after) {
+        return send(cloud.webhookUrl("github"), cloud.webhookSecret(),
+                payload("local/example-site", "file:///local/example-site.git", ref, before, after));
     }
 }

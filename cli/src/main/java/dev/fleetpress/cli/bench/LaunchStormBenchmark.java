@@ -2,26 +2,19 @@ package dev.fleetpress.cli.bench;
 
 import dev.fleetpress.cli.FunctionLogs;
 import dev.fleetpress.json.Json;
+import dev.fleetpress.localcloud.GitHubPush;
 import dev.fleetpress.localcloud.LocalCloud;
 import dev.fleetpress.localcloud.LocalGit;
 import dev.fleetpress.localcloud.autoscaling.InstanceView;
 import dev.fleetpress.localcloud.autoscaling.Settings;
 import java.io.PrintStream;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.stream.Collectors;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import software.amazon.awssdk.services.autoscaling.model.LifecycleState;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
@@ -104,19 +97,10 @@ public final class LaunchStormBenchmark {
         }
     }
 
-    private static void promote(LocalCloud cloud, String commit) throws Exception {
-        byte[] body = Json.write(Json.object("ref", "refs/heads/main", "before", "0".repeat(40), "after", commit,
-                "deleted", false, "repository", Json.object("full_name", "local/example-site"))).getBytes(StandardCharsets.UTF_8);
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(cloud.webhookSecret().getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-        HttpRequest request = HttpRequest.newBuilder(cloud.webhookUrl("github"))
-                .header("Content-Type", "application/json").header("X-GitHub-Event", "push")
-                .header("X-GitHub-Delivery", UUID.randomUUID().toString())
-                .header("X-Hub-Signature-256", "sha256=" + HexFormat.of().formatHex(mac.doFinal(body)))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-        HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 202 || !cloud.awaitIdle(Duration.ofMinutes(3))) {
-            throw new IllegalStateException("the release was not built and promoted: " + response.statusCode() + " " + response.body());
+    private static void promote(LocalCloud cloud, String commit) {
+        GitHubPush.Response response = GitHubPush.push(cloud, "refs/heads/main", GitHubPush.ZERO, commit);
+        if (response.status() != 202 || !cloud.awaitIdle(Duration.ofMinutes(3))) {
+            throw new IllegalStateException("the release was not built and promoted: " + response.status() + " " + response.body());
         }
     }
 }

@@ -3,22 +3,16 @@ package dev.fleetpress.localcloud.flow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fleetpress.json.Json;
+import dev.fleetpress.localcloud.GitHubPush;
 import dev.fleetpress.localcloud.LocalCloud;
 import dev.fleetpress.localcloud.LocalGit;
 import dev.fleetpress.localcloud.autoscaling.InstanceView;
 import dev.fleetpress.localcloud.events.FaultPlan;
 import dev.fleetpress.localcloud.events.SourceFaults;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.UUID;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -103,16 +97,8 @@ class FleetFaultsTest {
 
     private String promote(LocalGit site) throws Exception {
         String commit = site.head();
-        byte[] body = Json.write(Json.object("ref", "refs/heads/main", "before", "0".repeat(40), "after", commit,
-                "deleted", false, "repository", Json.object("full_name", "local/example-site"))).getBytes(StandardCharsets.UTF_8);
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(cloud.webhookSecret().getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-        HttpRequest request = HttpRequest.newBuilder(cloud.webhookUrl("github"))
-                .header("Content-Type", "application/json").header("X-GitHub-Event", "push")
-                .header("X-GitHub-Delivery", UUID.randomUUID().toString())
-                .header("X-Hub-Signature-256", "sha256=" + HexFormat.of().formatHex(mac.doFinal(body)))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-        assertThat(HttpClient.newHttpClient().send(request, java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(202);
+        GitHubPush.Response pushed = GitHubPush.push(cloud, "refs/heads/main", GitHubPush.ZERO, commit);
+        assertThat(pushed.status()).as(pushed.body()).isEqualTo(202);
         assertThat(cloud.awaitIdle(Duration.ofMinutes(3))).isTrue();
         String release = "r-" + commit.substring(0, 12);
         assertThat(cloud.ssm().getParameter(b -> b.name(cloud.parameterPrefix() + "/env/production/release")).parameter().value())

@@ -3,21 +3,15 @@ package dev.fleetpress.localcloud.flow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fleetpress.json.Json;
+import dev.fleetpress.localcloud.GitHubPush;
 import dev.fleetpress.localcloud.LocalCloud;
 import dev.fleetpress.localcloud.LocalGit;
 import dev.fleetpress.localcloud.autoscaling.InstanceView;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.UUID;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -58,8 +52,8 @@ class FleetFlowTest {
 
         String commit = site.head();
         release = "r-" + commit.substring(0, 12);
-        HttpResponse<String> pushed = push(commit);
-        assertThat(pushed.statusCode()).as(pushed.body()).isEqualTo(202);
+        GitHubPush.Response pushed = GitHubPush.push(cloud, "refs/heads/main", GitHubPush.ZERO, commit);
+        assertThat(pushed.status()).as(pushed.body()).isEqualTo(202);
         assertThat(cloud.awaitIdle(LIMIT)).isTrue();
 
         cloud.autoScaling().scale(GROUP, 3);
@@ -124,18 +118,5 @@ class FleetFlowTest {
         assertThat(json.get("files").elements()).extracting(f -> f.text("path"))
                 .contains("current/wp-content/uploads/2026/11/form-entry.txt");
         assertThat(cloud.autoScaling().instances(GROUP)).hasSize(2);
-    }
-
-    private HttpResponse<String> push(String commit) throws Exception {
-        byte[] body = Json.write(Json.object("ref", "refs/heads/main", "before", "0".repeat(40), "after", commit,
-                "deleted", false, "repository", Json.object("full_name", "local/example-site"))).getBytes(StandardCharsets.UTF_8);
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(cloud.webhookSecret().getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-        HttpRequest request = HttpRequest.newBuilder(cloud.webhookUrl("github"))
-                .header("Content-Type", "application/json").header("X-GitHub-Event", "push")
-                .header("X-GitHub-Delivery", UUID.randomUUID().toString())
-                .header("X-Hub-Signature-256", "sha256=" + HexFormat.of().formatHex(mac.doFinal(body)))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-        return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -3,21 +3,18 @@ package dev.fleetpress.localcloud.flow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fleetpress.json.Json;
+import dev.fleetpress.localcloud.GitHubPush;
 import dev.fleetpress.localcloud.LocalCloud;
 import dev.fleetpress.localcloud.LocalGit;
 import dev.fleetpress.localcloud.events.FaultPlan;
 import dev.fleetpress.localcloud.events.SourceFaults;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.UUID;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,7 +28,7 @@ import software.amazon.awssdk.services.ssm.model.ParameterNotFoundException;
 class ReleaseFlowTest {
     private static final Path ROOT = Path.of(System.getProperty("fleetpress.root", "..")).toAbsolutePath().normalize();
     private static final Duration LIMIT = Duration.ofMinutes(3);
-    private static final String ZERO = "0".repeat(40);
+    private static final String ZERO = GitHubPush.ZERO;
 
     @TempDir
     Path tmp;
@@ -135,9 +132,7 @@ class ReleaseFlowTest {
 
     private HttpResponse<String> push(LocalGit site, String ref, String before, String after, String delivery) throws Exception {
         byte[] body = payload(site, ref, before, after).getBytes(StandardCharsets.UTF_8);
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(cloud.webhookSecret().getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-        return send(body, "sha256=" + HexFormat.of().formatHex(mac.doFinal(body)), delivery);
+        return send(body, GitHubPush.signature(cloud.webhookSecret(), body), delivery);
     }
 
     private HttpResponse<String> send(byte[] body, String signature, String delivery) throws Exception {
@@ -151,10 +146,7 @@ class ReleaseFlowTest {
     }
 
     private static String payload(LocalGit site, String ref, String before, String after) {
-        return Json.write(Json.object("ref", ref, "before", before, "after", after, "created", ZERO.equals(before),
-                "deleted", false, "forced", false,
-                "repository", Json.object("full_name", "local/example-site", "clone_url", URI.create("file://" + site.dir()).toString()),
-                "head_commit", Json.object("id", after)));
+        return GitHubPush.payload("local/example-site", "file://" + site.dir(), ref, before, after);
     }
 
     private String pointer(String environment) {
