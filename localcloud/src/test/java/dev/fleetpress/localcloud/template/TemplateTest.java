@@ -99,8 +99,9 @@ class TemplateTest {
 
     @Test
     void buckets_whenNoBucketName_nameIsStackAndLowerCaseLogicalId() {
-        assertThat(template.buckets()).containsExactly(
-                new BucketSpec("ReleaseBucket", "fleetpress-local-releasebucket", Map.of()));
+        assertThat(template.buckets()).contains(
+                new BucketSpec("ReleaseBucket", "fleetpress-local-releasebucket", Map.of()),
+                new BucketSpec("MediaBucket", "fleetpress-local-mediabucket", Map.of()));
     }
 
     @Test
