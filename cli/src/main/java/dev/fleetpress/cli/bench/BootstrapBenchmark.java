@@ -1,12 +1,12 @@
 package dev.fleetpress.cli.bench;
 
+import dev.fleetpress.cli.FunctionLogs;
 import dev.fleetpress.json.Json;
 import dev.fleetpress.localcloud.LocalCloud;
 import dev.fleetpress.localcloud.LocalGit;
 import dev.fleetpress.localcloud.ssm.run.RunCommandConfig;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -69,20 +69,18 @@ public final class BootstrapBenchmark {
             return 2;
         }
         Path tmp = Files.createTempDirectory("fleetpress-bench-bootstrap-");
-        PrintStream console = System.out;
-        // The functions' JSON log lines would bury the table: they go to a file that goes with tmp.
-        PrintStream logs = new PrintStream(Files.newOutputStream(tmp.resolve("functions.log")), true, StandardCharsets.UTF_8);
-        System.setOut(logs);
         try {
-            measure(tmp, wordpress, console);
-            return 0;
-        } catch (IllegalStateException e) {
-            console.println();
-            System.err.println("bootstrap benchmark failed: " + e.getMessage());
-            return 1;
+            // The functions' JSON log lines would bury the table: they go to a file that goes with tmp.
+            return FunctionLogs.into(tmp.resolve("functions.log"), console -> () -> {
+                try {
+                    measure(tmp, wordpress, console);
+                    return 0;
+                } catch (IllegalStateException e) {
+                    System.err.println("bootstrap benchmark failed: " + e.getMessage());
+                    return 1;
+                }
+            });
         } finally {
-            System.setOut(console);
-            logs.close();
             LocalCloud.deleteRecursively(tmp);
         }
     }

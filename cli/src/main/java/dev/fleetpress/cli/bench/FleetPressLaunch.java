@@ -1,29 +1,22 @@
 package dev.fleetpress.cli.bench;
 
 import dev.fleetpress.json.Json;
+import dev.fleetpress.localcloud.GitHubPush;
 import dev.fleetpress.localcloud.LocalCloud;
 import dev.fleetpress.localcloud.LocalGit;
 import dev.fleetpress.localcloud.autoscaling.InstanceView;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import software.amazon.awssdk.services.autoscaling.model.LifecycleState;
 import software.amazon.awssdk.services.codebuild.model.Build;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -81,9 +74,9 @@ final class FleetPressLaunch {
 
         String commit = site.head();
         String release = "r-" + commit.substring(0, 12);
-        HttpResponse<String> pushed = push(commit);
-        if (pushed.statusCode() != 202) {
-            throw new IllegalStateException("the webhook answered " + pushed.statusCode() + " to the push: " + pushed.body());
+        GitHubPush.Response pushed = GitHubPush.push(cloud, "refs/heads/main", GitHubPush.ZERO, commit);
+        if (pushed.status() != 202) {
+            throw new IllegalStateException("the webhook answered " + pushed.status() + " to the push: " + pushed.body());
         }
         String buildId = Json.parse(pushed.body()).findText("buildId").orElse("");
         long deadline = System.nanoTime() + LIMIT.toNanos();
@@ -239,19 +232,5 @@ final class FleetPressLaunch {
         } catch (IOException | RuntimeException e) {
             return status + " (no log: " + e.getMessage() + ")";
         }
-    }
-
-    /** A GitHub push of {@code commit} to main, signed with the webhook secret (as FleetFlowTest sends it). */
-    private HttpResponse<String> push(String commit) throws Exception {
-        byte[] body = Json.write(Json.object("ref", "refs/heads/main", "before", "0".repeat(40), "after", commit,
-                "deleted", false, "repository", Json.object("full_name", "local/bench-site"))).getBytes(StandardCharsets.UTF_8);
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(cloud.webhookSecret().getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-        HttpRequest request = HttpRequest.newBuilder(cloud.webhookUrl("github"))
-                .header("Content-Type", "application/json").header("X-GitHub-Event", "push")
-                .header("X-GitHub-Delivery", UUID.randomUUID().toString())
-                .header("X-Hub-Signature-256", "sha256=" + HexFormat.of().formatHex(mac.doFinal(body)))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-        return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
     }
 }
