@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 final class BenchCommand implements Runnable {
     @Override
     public void run() {
-        System.out.println("Usage: fleetpress bench cold-start [--runs N] | launch-storm [--instances N] [--ssm-rate R]");
+        System.out.println("Usage: fleetpress bench cold-start [--runs N] | bootstrap [--rounds N] | launch-storm [--instances N] [--ssm-rate R]");
     }
 
     @Command(name = "cold-start", mixinStandardHelpOptions = true,
