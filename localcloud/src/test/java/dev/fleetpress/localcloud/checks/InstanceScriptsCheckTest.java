@@ -15,7 +15,9 @@ class InstanceScriptsCheckTest {
     private static final String PATH = System.getenv("PATH");
     private static final String BOOTSTRAP = "#!/usr/bin/env bash\nrelease_id='{{ ReleaseId }}'\necho \"$release_id\"\n";
     private static final String DRAIN = "#!/usr/bin/env bash\necho drain\n";
-    private static final Map<String, String> FILES = Map.of("instance/bootstrap.sh", BOOTSTRAP, "instance/drain.sh", DRAIN);
+    private static final String EXPORT = "#!/usr/bin/env bash\necho export\n";
+    private static final Map<String, String> FILES = Map.of("instance/bootstrap.sh", BOOTSTRAP, "instance/drain.sh", DRAIN,
+            "instance/export-media.sh", EXPORT);
     private static final Template INLINE = Template.parse("""
             Resources:
               BootstrapDocument:
@@ -51,10 +53,25 @@ class InstanceScriptsCheckTest {
                             - |
                               #!/usr/bin/env bash
                               echo drain
+              MediaExportDocument:
+                Type: AWS::SSM::Document
+                Properties:
+                  DocumentType: Command
+                  Content:
+                    schemaVersion: "2.2"
+                    mainSteps:
+                      - action: aws:runShellScript
+                        name: export
+                        inputs:
+                          runCommand:
+                            - |
+                              #!/usr/bin/env bash
+                              echo export
             """, Repo.STACK);
 
     private static Map<String, String> repoScripts() {
-        return Map.of("instance/bootstrap.sh", Repo.read("instance/bootstrap.sh"), "instance/drain.sh", Repo.read("instance/drain.sh"));
+        return Map.of("instance/bootstrap.sh", Repo.read("instance/bootstrap.sh"), "instance/drain.sh", Repo.read("instance/drain.sh"),
+                "instance/export-media.sh", Repo.read("instance/export-media.sh"));
     }
 
     @Test
@@ -69,7 +86,8 @@ class InstanceScriptsCheckTest {
 
     @Test
     void inlined_whenLineDiffers_printsFirstDifferingLineAndFix() {
-        Map<String, String> edited = Map.of("instance/bootstrap.sh", BOOTSTRAP.replace("echo", "printf '%s\\n'"), "instance/drain.sh", DRAIN);
+        Map<String, String> edited = Map.of("instance/bootstrap.sh", BOOTSTRAP.replace("echo", "printf '%s\\n'"), "instance/drain.sh", DRAIN,
+                "instance/export-media.sh", EXPORT);
 
         assertThat(InstanceScriptsCheck.inlined(edited, INLINE)).singleElement().asString()
                 .contains("instance/bootstrap.sh and BootstrapDocument's runCommand in template.yaml differ first at line 3",
@@ -79,7 +97,8 @@ class InstanceScriptsCheckTest {
 
     @Test
     void inlined_whenFileHasExtraLine_reportsWhereTemplateEnds() {
-        Map<String, String> longer = Map.of("instance/bootstrap.sh", BOOTSTRAP, "instance/drain.sh", DRAIN + "exit 0\n");
+        Map<String, String> longer = Map.of("instance/bootstrap.sh", BOOTSTRAP, "instance/drain.sh", DRAIN + "exit 0\n",
+                "instance/export-media.sh", EXPORT);
 
         assertThat(InstanceScriptsCheck.inlined(longer, INLINE)).singleElement().asString()
                 .contains("differ first at line 3", "instance/drain.sh: 'exit 0'", "template.yaml: ''");
@@ -95,7 +114,8 @@ class InstanceScriptsCheckTest {
 
         assertThat(InstanceScriptsCheck.inlined(FILES, none))
                 .containsExactly("template.yaml has no AWS::SSM::Document BootstrapDocument to run instance/bootstrap.sh",
-                        "template.yaml has no AWS::SSM::Document DrainDocument to run instance/drain.sh");
+                        "template.yaml has no AWS::SSM::Document DrainDocument to run instance/drain.sh",
+                        "template.yaml has no AWS::SSM::Document MediaExportDocument to run instance/export-media.sh");
     }
 
     @Test
@@ -134,6 +154,12 @@ class InstanceScriptsCheckTest {
     @Test
     void harness_whenRepoHarness_passes() {
         Repo.assertNoFindings(InstanceScriptsCheck.harness(Repo.root(), InstanceScriptsCheck.HARNESS, PATH, Duration.ofMinutes(2)));
+    }
+
+    @Test
+    void harness_whenRepoMediaExportHarness_passes() {
+        Repo.assertNoFindings(InstanceScriptsCheck.harness(Repo.root(), InstanceScriptsCheck.MEDIA_EXPORT_HARNESS, PATH,
+                Duration.ofMinutes(2)));
     }
 
     @Test
