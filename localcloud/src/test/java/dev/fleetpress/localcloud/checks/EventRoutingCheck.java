@@ -4,8 +4,11 @@ import dev.fleetpress.json.Json;
 import dev.fleetpress.json.JsonException;
 import dev.fleetpress.localcloud.events.EventBus;
 import dev.fleetpress.localcloud.template.FunctionSpec;
+import dev.fleetpress.localcloud.template.S3Trigger;
 import dev.fleetpress.localcloud.template.ScheduleTrigger;
 import dev.fleetpress.localcloud.template.SqsTrigger;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -21,7 +24,9 @@ import java.util.regex.Pattern;
  * {@code MediaImportFunction}) and no other; fixtures under {@code events/unrouted/} reach none.
  * EventBridge events are matched by localcloud's {@link EventBus} (AWS's event-ruler over the
  * template's patterns), HTTP API requests by {@link HttpRouteMatcher}, Scheduled Events by the
- * functions' schedules and SQS events by the queue in their records' {@code eventSourceARN}, so a
+ * functions' schedules, SQS events by the queue in their records' {@code eventSourceARN} and S3
+ * notifications by the bucket, event name and (decoded) key of their records against the functions'
+ * {@code S3} events, so a
  * pattern, route or queue that drifts from the events AWS sends fails here rather than in production.
  */
 final class EventRoutingCheck {
@@ -115,10 +120,24 @@ final class EventRoutingCheck {
                 }
                 reached.addAll(sqsFunctions(queue.group(1)));
             }
+        } else if (isS3Notification(event)) {
+            reached = new TreeSet<>();
+            for (Json.Node record : event.get("Records").elements()) {
+                String key;
+                try {
+                    // Notification keys are URL-encoded form-style; S3 filters the key itself.
+                    key = URLDecoder.decode(record.text("s3", "object", "key"), StandardCharsets.UTF_8);
+                } catch (IllegalArgumentException e) {
+                    findings.add(path + ": s3.object.key is not URL-encoded as S3 sends it: " + e.getMessage());
+                    continue;
+                }
+                reached.addAll(s3Functions(record.text("s3", "bucket", "name"), record.text("eventName"), key));
+            }
         } else {
             return List.of(path + ": neither an EventBridge event (detail-type), an HTTP API payload 2.0 request "
-                    + "(routeKey, rawPath, requestContext.http.method) nor an SQS event (Records[] with eventSource "
-                    + "aws:sqs); the routing check knows only those shapes, so teach EventRoutingCheck the new one");
+                    + "(routeKey, rawPath, requestContext.http.method), an SQS event (Records[] with eventSource "
+                    + "aws:sqs) nor an S3 notification (Records[] with eventSource aws:s3); the routing check knows "
+                    + "only those shapes, so teach EventRoutingCheck the new one");
         }
         if (!reached.equals(expected)) {
             findings.add(path + ": reaches " + (reached.isEmpty() ? "no function" : reached)
@@ -144,6 +163,36 @@ final class EventRoutingCheck {
         List<Json.Node> records = event.get("Records").elements();
         return !records.isEmpty() && records.stream().allMatch(r -> r.isObject()
                 && r.findText("eventSource").filter("aws:sqs"::equals).isPresent());
+    }
+
+    /** An S3 event notification: a non-empty {@code Records} array whose records all come from S3. */
+    private static boolean isS3Notification(Json.Node event) {
+        if (!event.find("Records").map(Json.Node::isArray).orElse(false)) {
+            return false;
+        }
+        List<Json.Node> records = event.get("Records").elements();
+        return !records.isEmpty() && records.stream().allMatch(r -> r.isObject()
+                && r.findText("eventSource").filter("aws:s3"::equals).isPresent());
+    }
+
+    /**
+     * The functions with an {@code S3} event on {@code bucket} whose events include {@code eventName}
+     * ({@code s3:ObjectCreated:*} covers every {@code ObjectCreated:…}) and whose prefix and suffix
+     * filters match the decoded {@code key}.
+     */
+    private Set<String> s3Functions(String bucket, String eventName, String key) {
+        Set<String> out = new LinkedHashSet<>();
+        for (FunctionSpec function : functions) {
+            for (S3Trigger trigger : function.s3Triggers()) {
+                boolean event = trigger.events().stream().anyMatch(e -> e.equals("s3:" + eventName)
+                        || (e.endsWith(":*") && ("s3:" + eventName).startsWith(e.substring(0, e.length() - 1))));
+                if (trigger.bucketName().equals(bucket) && event && key.startsWith(trigger.prefix())
+                        && key.endsWith(trigger.suffix())) {
+                    out.add(function.logicalId());
+                }
+            }
+        }
+        return out;
     }
 
     /** The functions whose SQS event source polls the queue named {@code queueName}. */

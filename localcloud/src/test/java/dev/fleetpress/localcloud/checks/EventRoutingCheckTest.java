@@ -68,6 +68,34 @@ class EventRoutingCheckTest {
                         Schedule: rate(2 minutes)
             """;
 
+    private static final String MEDIA_FUNCTION = """
+              MediaBucket:
+                Type: AWS::S3::Bucket
+              MediaFunction:
+                Type: AWS::Serverless::Function
+                Properties:
+                  Handler: example.MediaHandler
+                  Events:
+                    Shard:
+                      Type: S3
+                      Properties:
+                        Bucket: !Ref MediaBucket
+                        Events: s3:ObjectCreated:*
+                        Filter:
+                          S3Key:
+                            Rules:
+                              - Name: prefix
+                                Value: _migration/
+                              - Name: suffix
+                                Value: .tar
+            """;
+
+    private static String s3(String bucket, String eventName, String key) {
+        return """
+                {"Records":[{"eventSource":"aws:s3","eventName":"%s","s3":{"bucket":{"name":"%s"},"object":{"key":"%s"}}}]}"""
+                .formatted(eventName, bucket, key);
+    }
+
     private static String sqs(String queueArn) {
         return """
                 {"Records":[{"messageId":"m-1","body":"{}","eventSource":"aws:sqs","eventSourceARN":"%s"}]}"""
@@ -173,6 +201,39 @@ class EventRoutingCheckTest {
         String scheduled = """
                 {"source":"aws.events","detail-type":"Scheduled Event","detail":{}}""";
         assertThat(check(TEMPLATE + FLEET_FUNCTION, Map.of("fleet/reconcile.json", scheduled))).isEmpty();
+    }
+
+    @Test
+    void check_whenS3RecordMatchesBucketPrefixAndSuffix_reachesFunction() {
+        assertThat(check(TEMPLATE + MEDIA_FUNCTION, Map.of("media/shard.json",
+                s3(Repo.STACK.stackName() + "-mediabucket", "ObjectCreated:Put", "_migration/m-demo/shard-00001.tar")))).isEmpty();
+    }
+
+    @Test
+    void check_whenS3KeyIsEncoded_matchesDecodedKey() {
+        assertThat(check(TEMPLATE + MEDIA_FUNCTION, Map.of("media/shard.json",
+                s3(Repo.STACK.stackName() + "-mediabucket", "ObjectCreated:Put", "_migration/old+copy%2B1.tar")))).isEmpty();
+    }
+
+    @Test
+    void check_whenS3KeyMissesSuffix_reportsNoFunction() {
+        assertThat(check(TEMPLATE + MEDIA_FUNCTION, Map.of("media/manifest.json",
+                s3(Repo.STACK.stackName() + "-mediabucket", "ObjectCreated:Put", "_migration/m-demo/shard-00001.json"))))
+                .singleElement().asString().contains("events/media/manifest.json: reaches no function");
+    }
+
+    @Test
+    void check_whenS3RecordOfAnotherBucket_reportsNoFunction() {
+        assertThat(check(TEMPLATE + MEDIA_FUNCTION, Map.of("media/shard.json",
+                s3("someone-elses-bucket", "ObjectCreated:Put", "_migration/m-demo/shard-00001.tar"))))
+                .singleElement().asString().contains("reaches no function");
+    }
+
+    @Test
+    void check_whenS3EventIsNotObjectCreated_reportsNoFunction() {
+        assertThat(check(TEMPLATE + MEDIA_FUNCTION, Map.of("media/removed.json",
+                s3(Repo.STACK.stackName() + "-mediabucket", "ObjectRemoved:Delete", "_migration/m-demo/shard-00001.tar"))))
+                .singleElement().asString().contains("reaches no function");
     }
 
     @Test
