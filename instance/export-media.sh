@@ -312,9 +312,9 @@ export_shard() {
   ((i == count)) || fail "sha256sum hashed $i of the $count files of $name"
   write_shard_json "$n" "$work/$name.json" with-hashes
 
-  # Relative names from the list only (no directories, nothing recursed into); owner 0 so the
-  # archive says nothing about this instance's users; hard links stored as files (the importer
-  # takes regular files only).
+  # Relative names from the list only (no directories, nothing recursed into; --null also reads
+  # them verbatim, so a name starting with '-' is no option); owner 0 so the archive says nothing
+  # about this instance's users; hard links stored as files (the importer takes regular files only).
   tar --create --format=gnu --blocking-factor=$((TAR_RECORD / TAR_BLOCK)) --file="$work/$name.tar" \
     --directory="$uploads" --null --no-recursion --files-from="$work/$name.list" \
     --owner=0 --group=0 --numeric-owner --hard-dereference 2>"$work/tar.err" || status=$?

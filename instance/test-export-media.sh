@@ -206,6 +206,8 @@ make_uploads() {
   ln -- "$uploads/2023/02/photo 1.jpg" "$uploads/2023/02/hard link.jpg"
   mkdir -p -- "$uploads/wpforms/.empty-folder"
   put "$uploads/wpforms/.htaccess" 40
+  # At the top level a name can start with a dash: tar and sha256sum must not take it for an option.
+  put "$uploads/-C leading dash.jpg" 50
   put "$work/outside/secret.txt" 20
   ln -s -- "$work/outside" "$uploads/2024/outside"
   ln -s -- "../01/photo 1.jpg" "$uploads/2024/02/link.jpg"
