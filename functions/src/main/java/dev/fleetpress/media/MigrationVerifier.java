@@ -171,10 +171,12 @@ public final class MigrationVerifier {
         if (refusal.isPresent()) {
             return "not importable (" + refusal.get() + ") yet not listed as rejected";
         }
-        return store.head(config.rules().key(entry.path()))
-                .map(o -> o.sha256().equals(entry.sha256()) ? null
-                        : "in S3 with sha256 '" + o.sha256() + "', not the manifest's " + entry.sha256())
-                .orElse("not in S3");
+        Optional<ObjectStore.StoredObject> stored = store.head(config.rules().key(entry.path()));
+        if (stored.isEmpty()) {
+            return "not in S3";
+        }
+        String sha = stored.get().sha256();
+        return sha.equals(entry.sha256()) ? null : "in S3 with sha256 '" + sha + "', not the manifest's " + entry.sha256();
     }
 
     private static String await(Future<String> check) {
