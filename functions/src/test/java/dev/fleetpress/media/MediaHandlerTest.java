@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /** The handler fed the fixtures of events/media (and events/unrouted), over in-memory S3 and ledger. */
 class MediaHandlerTest {
-    private static final String BUCKET = "fleetpress-local-mediabucket";
+    private static final String BUCKET = "fleetpress-local-media-000000000000";
     private static final String ID = "m-2026-demo";
     private static final String PREFIX = "wp-content/uploads/";
 

@@ -31,7 +31,7 @@ class ShardImporterTest {
     }
 
     static MediaConfig config(int parallelism, int inMemoryBytes) {
-        return new MediaConfig("fleetpress-local-mediabucket", PREFIX, 4096, parallelism, inMemoryBytes);
+        return new MediaConfig("fleetpress-local-media-000000000000", PREFIX, 4096, parallelism, inMemoryBytes);
     }
 
     private void assertNothingOutsidePrefix() {

@@ -101,7 +101,7 @@ class TemplateTest {
     void buckets_whenNoBucketName_nameIsStackAndLowerCaseLogicalId() {
         assertThat(template.buckets()).contains(
                 new BucketSpec("ReleaseBucket", "fleetpress-local-releasebucket", Map.of()),
-                new BucketSpec("MediaBucket", "fleetpress-local-mediabucket", Map.of()));
+                new BucketSpec("MediaBucket", "fleetpress-local-media-000000000000", Map.of()));
     }
 
     @Test
