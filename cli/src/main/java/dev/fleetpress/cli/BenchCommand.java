@@ -7,11 +7,12 @@ import picocli.CommandLine.Option;
 
 /** {@code fleetpress bench}: benchmark programs that print ratios against a baseline run side by side. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks (they print ratios; nothing is asserted).",
-        subcommands = {BenchCommand.ColdStart.class, BenchCommand.LaunchStorm.class, BenchCommand.Bootstrap.class})
+        subcommands = {BenchCommand.ColdStart.class, BenchCommand.LaunchStorm.class, BenchCommand.Bootstrap.class,
+                BenchCommand.MediaImport.class})
 final class BenchCommand implements Runnable {
     @Override
     public void run() {
-        System.out.println("Usage: fleetpress bench cold-start [--runs N] | bootstrap [--rounds N] | launch-storm [--instances N] [--ssm-rate R]");
+        System.out.println("Usage: fleetpress bench cold-start [--runs N] | bootstrap [--rounds N] | launch-storm [--instances N] [--ssm-rate R] | media-import [--files N] [--rounds N]");
     }
 
     @Command(name = "cold-start", mixinStandardHelpOptions = true,
@@ -51,6 +52,22 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             return new dev.fleetpress.cli.bench.BootstrapBenchmark(Workspace.root(), rounds).run();
+        }
+    }
+
+    @Command(name = "media-import", mixinStandardHelpOptions = true,
+            description = "MediaFunction importing an export's shards on localcloud, against aws s3 sync and a raw parallel PutObject loop "
+                    + "to the same S3 endpoint; also peak heap and shard-size scaling.")
+    static final class MediaImport implements Callable<Integer> {
+        @Option(names = "--files", defaultValue = "5000", description = "Files of about 40 KB (default: ${DEFAULT-VALUE}).")
+        int files;
+
+        @Option(names = "--rounds", defaultValue = "3", description = "Interleaved rounds of the three variants (default: ${DEFAULT-VALUE}).")
+        int rounds;
+
+        @Override
+        public Integer call() throws Exception {
+            return new dev.fleetpress.cli.bench.MediaImportBenchmark(Workspace.root(), files, rounds).run();
         }
     }
 }

@@ -1,0 +1,242 @@
+package dev.fleetpress.cli.bench;
+
+import dev.fleetpress.cli.FunctionLogs;
+import dev.fleetpress.localcloud.LocalCloud;
+import dev.fleetpress.localcloud.LocalGit;
+import dev.fleetpress.localcloud.ec2.Instances;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Media import throughput on localcloud, side by side in one run with {@code aws s3 sync} of the same
+ * files to the same S3 endpoint and with a raw parallel PutObject loop (the endpoint's ceiling),
+ * interleaved round by round; prints medians and ratios, asserts nothing about time.
+ *
+ * <p>The import is MediaFunction driven by S3 notifications, exactly as deployed; its shards come from
+ * the real export document, run once per shard size (its time is reported apart, with the import that
+ * overlapped it), and each measured import replays those shards under a new migration id. The import's
+ * time is report.json's window: the first shard's start to the report. Since UPLOADS_PREFIX is one per
+ * function, not per migration, the imported objects are deleted between imports so that none is skipped
+ * as already present; aws s3 sync and the raw loop each write to a fresh prefix, also deleted afterwards.
+ */
+public final class MediaImportBenchmark {
+    static final double TIME_SCALE = 0.1;
+    static final int MAIN_SHARD_MB = 64;
+    static final List<Integer> SCALING_SHARD_MB = List.of(8, 32, 128);
+    static final List<Integer> RAW_THREADS = List.of(16, 32);
+
+    /** One round: seconds of each variant. */
+    record Round(MediaMigration.Import fleetPress, double sync, Map<Integer, Double> raw) {
+    }
+
+    private final Path root;
+    private final int fileCount;
+    private final int rounds;
+
+    public MediaImportBenchmark(Path root, int fileCount, int rounds) {
+        this.root = root;
+        this.fileCount = fileCount;
+        this.rounds = rounds;
+    }
+
+    public int run() throws Exception {
+        if (fileCount < 100 || rounds < 1) {
+            System.err.println("--files must be at least 100 and --rounds at least 1");
+            return 2;
+        }
+        if (!BootstrapProcess.missing(List.of("aws", "bash", "tar", "sha256sum")).isEmpty()) {
+            System.err.println("the benchmark needs aws (the CLI it compares with, and the export's), bash, tar and sha256sum on PATH");
+            return 2;
+        }
+        Path tmp = Files.createTempDirectory("fleetpress-bench-media-");
+        try {
+            // The functions' JSON log lines would bury the table: they go to a file that goes with tmp.
+            return FunctionLogs.into(tmp.resolve("functions.log"), console -> () -> {
+                try {
+                    measure(tmp, console);
+                    return 0;
+                } catch (IllegalStateException e) {
+                    System.err.println("media import benchmark failed: " + e.getMessage());
+                    return 1;
+                }
+            });
+        } finally {
+            LocalCloud.deleteRecursively(tmp);
+        }
+    }
+
+    private void measure(Path tmp, PrintStream out) throws Exception {
+        LocalGit site = LocalGit.copyOf(root.resolve("examples/site"), tmp.resolve("site"));
+        try (LocalCloud cloud = LocalCloud.builder().projectRoot(root).dataDir(tmp.resolve("cloud")).siteRepository(site.dir())
+                .timeScale(TIME_SCALE).build()) {
+            MediaBucket bucket = new MediaBucket(cloud.s3(), cloud.template().outputs().get("MediaBucketName"));
+            Instances.Instance instance = cloud.instances().launch("fleetpress-production");
+            Path uploads = instance.root().resolve("var/www/fleetpress/current/wp-content/uploads");
+            MediaFiles files = MediaFiles.generate(uploads, fileCount);
+            Thread.sleep(500); // the instance's SSM agent registers 0.2 s after launch (time scale 0.1)
+            out.printf("Media import benchmark: %d files, %.1f MB (32-48 KiB each), %d interleaved rounds after one warm-up; %s; "
+                            + "%d cores, load %s, max heap %.0f MB%n", files.count(), files.bytes() / 1e6, rounds, AwsSync.version(),
+                    Runtime.getRuntime().availableProcessors(), loadAverage(), HeapSampler.maxHeapMb());
+
+            MediaMigration migration = new MediaMigration(cloud, instance, bucket);
+            Map<Integer, MediaMigration.Shards> shards = new LinkedHashMap<>();
+            for (int mb : concat(MAIN_SHARD_MB, SCALING_SHARD_MB)) {
+                MediaMigration.Shards s = migration.export(mb, tmp.resolve("shards-" + mb));
+                shards.put(mb, s);
+                out.printf("export (export-media.sh via SSM, not measured against the others) ShardMegabytes %d: %d shards in %.1f s; "
+                                + "the import overlapping it: %.1f s window%n", mb, s.count(), s.exportSeconds(), s.duringExport().windowSeconds());
+            }
+
+            AwsSync sync = new AwsSync(uploads, bucket.name(), cloud.s3Endpoint().toString(), cloud.localS3().accessKeyId(),
+                    cloud.localS3().secretAccessKey(), tmp);
+            RawPuts raw = new RawPuts(cloud.s3(), bucket.name());
+            List<Round> measured = new ArrayList<>();
+            for (int r = 0; r <= rounds; r++) {
+                Round round = round(r, migration, shards.get(MAIN_SHARD_MB), sync, raw, bucket, files);
+                out.printf("%s: import %.2f s (window; %.2f s from first shard put to report seen, heap peak +%.0f MB), "
+                                + "aws s3 sync %.2f s, raw PutObject %s%n", r == 0 ? "warm-up (not counted)" : "round " + r + "/" + rounds,
+                        round.fleetPress().windowSeconds(), round.fleetPress().wallSeconds(), round.fleetPress().heapPeakMb(), round.sync(),
+                        rawText(round.raw()));
+                if (r > 0) {
+                    measured.add(round);
+                }
+            }
+            report(out, measured, files, shards.get(MAIN_SHARD_MB));
+            scaling(out, migration, shards, bucket, files);
+            requestPattern(out, raw, bucket, files);
+        }
+    }
+
+    /** The three variants once each, the first one rotating so that none always follows the same neighbour. */
+    private static Round round(int r, MediaMigration migration, MediaMigration.Shards shards, AwsSync sync, RawPuts raw,
+                               MediaBucket bucket, MediaFiles files) throws Exception {
+        MediaMigration.Import imported = null;
+        double synced = 0;
+        Map<Integer, Double> puts = new LinkedHashMap<>();
+        for (int k = 0; k < 3; k++) {
+            switch ((r + k) % 3) {
+                case 0 -> {
+                    imported = migration.replay(shards, "m-bench-round-" + r);
+                    check(imported.imported() == files.count() && imported.skipped() == 0,
+                            "round " + r + " imported " + imported.imported() + " and skipped " + imported.skipped() + " of " + files.count());
+                    bucket.delete(MediaMigration.UPLOADS);
+                }
+                case 1 -> {
+                    String prefix = "sync-round-" + r + "/";
+                    synced = sync.sync(prefix);
+                    expect(bucket, prefix, files);
+                }
+                default -> {
+                    for (int threads : RAW_THREADS) {
+                        String prefix = "raw-round-" + r + "-t" + threads + "/";
+                        puts.put(threads, raw.putOnly(files, prefix, threads));
+                        expect(bucket, prefix, files);
+                    }
+                }
+            }
+        }
+        return new Round(imported, synced, puts);
+    }
+
+    private static void report(PrintStream out, List<Round> rounds, MediaFiles files, MediaMigration.Shards shards) {
+        double importSeconds = median(rounds, r -> r.fleetPress().windowSeconds());
+        double importWall = median(rounds, r -> r.fleetPress().wallSeconds());
+        double syncSeconds = median(rounds, Round::sync);
+        Map<Integer, Double> rawSeconds = new LinkedHashMap<>();
+        RAW_THREADS.forEach(t -> rawSeconds.put(t, median(rounds, r -> r.raw().get(t))));
+        int best = rawSeconds.entrySet().stream().min(Map.Entry.comparingByValue()).orElseThrow().getKey();
+        double ceiling = files.count() / rawSeconds.get(best);
+
+        out.println();
+        out.printf("%-58s %9s %9s %8s %11s%n", "variant (medians of " + rounds.size() + " rounds)", "seconds", "files/s", "MB/s", "vs ceiling");
+        row(out, "FleetPress import, " + shards.count() + " shards of <= " + shards.shardMegabytes() + " MiB (report window)",
+                importSeconds, files, ceiling);
+        row(out, "  the same, first shard put -> report.json seen", importWall, files, ceiling);
+        row(out, "aws s3 sync (aws CLI on PATH, default settings)", syncSeconds, files, ceiling);
+        rawSeconds.forEach((t, s) -> row(out, "raw PutObject loop, " + t + " threads" + (t == best ? " (ceiling)" : ""), s, files, ceiling));
+        double importRatio = files.count() / importSeconds / ceiling;
+        out.printf("import/ceiling %.2f, aws s3 sync/ceiling %.2f, ceiling/aws s3 sync %.2fx; goal import >= 0.90 x ceiling: %s%n",
+                importRatio, files.count() / syncSeconds / ceiling, ceiling / (files.count() / syncSeconds), importRatio >= 0.9 ? "MET" : "NOT MET");
+        out.printf("import heap peak above baseline (whole JVM: function, S3 server, benchmark), median %.0f MB, max %.0f MB%n",
+                median(rounds, r -> r.fleetPress().heapPeakMb()), rounds.stream().mapToDouble(r -> r.fleetPress().heapPeakMb()).max().orElse(0));
+    }
+
+    private static void scaling(PrintStream out, MediaMigration migration, Map<Integer, MediaMigration.Shards> shards, MediaBucket bucket,
+                                MediaFiles files) throws Exception {
+        out.println();
+        out.printf("%-24s %7s %9s %9s %8s %14s %10s%n", "shard size (one import)", "shards", "seconds", "files/s", "MB/s", "heap peak MB", "export s");
+        for (MediaMigration.Shards s : shards.values()) {
+            MediaMigration.Import imported = migration.replay(s, "m-bench-scale-" + s.shardMegabytes());
+            check(imported.imported() == files.count(), "the " + s.shardMegabytes() + " MiB import imported " + imported.imported());
+            bucket.delete(MediaMigration.UPLOADS);
+            out.printf("%-24s %7d %9.2f %9.0f %8.1f %14.0f %10.1f%n", s.shardMegabytes() + " MiB", s.count(), imported.windowSeconds(),
+                    files.count() / imported.windowSeconds(), files.bytes() / 1e6 / imported.windowSeconds(), imported.heapPeakMb(),
+                    s.exportSeconds());
+        }
+    }
+
+    /** Where the import's time goes: the raw loop doing what the importer does per file, at its concurrency. */
+    private static void requestPattern(PrintStream out, RawPuts raw, MediaBucket bucket, MediaFiles files) throws Exception {
+        out.println();
+        out.printf("%-58s %9s %9s%n", "request pattern (raw loop, once each)", "seconds", "files/s");
+        for (int threads : List.of(16, 64)) {
+            String prefix = "pattern-put-" + threads + "/";
+            double put = raw.putOnly(files, prefix, threads);
+            bucket.delete(prefix);
+            prefix = "pattern-head-put-" + threads + "/";
+            double headPut = raw.importerPattern(files, prefix, threads);
+            bucket.delete(prefix);
+            out.printf("%-58s %9.2f %9.0f%n", "PutObject only, " + threads + " threads", put, files.count() / put);
+            out.printf("%-58s %9.2f %9.0f%n", "HeadObject + PutObject with headers, " + threads + " threads", headPut, files.count() / headPut);
+        }
+    }
+
+    private static void expect(MediaBucket bucket, String prefix, MediaFiles files) {
+        long stored = bucket.count(prefix);
+        check(stored == files.count(), prefix + " holds " + stored + " objects, not " + files.count());
+        bucket.delete(prefix);
+    }
+
+    private static void check(boolean ok, String failure) {
+        if (!ok) {
+            throw new IllegalStateException(failure);
+        }
+    }
+
+    private static void row(PrintStream out, String name, double seconds, MediaFiles files, double ceiling) {
+        double rate = files.count() / seconds;
+        out.printf("%-58s %9.2f %9.0f %8.1f %11.2f%n", name, seconds, rate, files.bytes() / 1e6 / seconds, rate / ceiling);
+    }
+
+    private static String rawText(Map<Integer, Double> raw) {
+        StringBuilder text = new StringBuilder();
+        raw.forEach((t, s) -> text.append(text.length() == 0 ? "" : ", ").append(String.format("%.2f s (%d threads)", s, t)));
+        return text.toString();
+    }
+
+    private static List<Integer> concat(int first, List<Integer> rest) {
+        List<Integer> all = new ArrayList<>(List.of(first));
+        all.addAll(rest);
+        return all;
+    }
+
+    private static double median(List<Round> rounds, ToDoubleFunction<Round> f) {
+        double[] v = rounds.stream().mapToDouble(f).sorted().toArray();
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+}

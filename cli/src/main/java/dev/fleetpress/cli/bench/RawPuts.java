@@ -1,0 +1,72 @@
+package dev.fleetpress.cli.bench;
+
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * The endpoint's ceiling: every file read from disk and put with one PutObject by a fixed pool of
+ * threads, nothing else. {@link #importerPattern} adds what the importer does per file on top of the
+ * PutObject (a HeadObject first, Content-Type, Cache-Control and sha256 metadata), to show where the
+ * import's time goes without touching the import.
+ */
+final class RawPuts {
+    private final S3Client s3;
+    private final String bucket;
+
+    RawPuts(S3Client s3, String bucket) {
+        this.s3 = s3;
+        this.bucket = bucket;
+    }
+
+    /** Wall seconds to put every file under {@code prefix} with {@code threads} threads. */
+    double putOnly(MediaFiles files, String prefix, int threads) throws Exception {
+        return run(files, threads, f -> s3.putObject(b -> b.bucket(bucket).key(prefix + f.path()),
+                RequestBody.fromBytes(Files.readAllBytes(f.absolute()))));
+    }
+
+    /** As {@link #putOnly}, with the importer's HeadObject and headers per file. */
+    double importerPattern(MediaFiles files, String prefix, int threads) throws Exception {
+        return run(files, threads, f -> {
+            String key = prefix + f.path();
+            try {
+                s3.headObject(b -> b.bucket(bucket).key(key));
+            } catch (software.amazon.awssdk.services.s3.model.NoSuchKeyException e) {
+                // expected: the key is new, as in a first import
+            }
+            s3.putObject(b -> b.bucket(bucket).key(key).contentType("image/jpeg")
+                            .cacheControl("public, max-age=31536000, immutable").metadata(Map.of("sha256", "0".repeat(64))),
+                    RequestBody.fromBytes(Files.readAllBytes(f.absolute())));
+        });
+    }
+
+    private interface Put {
+        void put(MediaFiles.File file) throws Exception;
+    }
+
+    private static double run(MediaFiles files, int threads, Put put) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            long start = System.nanoTime();
+            List<Future<?>> done = new ArrayList<>();
+            for (MediaFiles.File f : files.files()) {
+                done.add(pool.submit(() -> {
+                    put.put(f);
+                    return null;
+                }));
+            }
+            for (Future<?> d : done) {
+                d.get();
+            }
+            return (System.nanoTime() - start) / 1e9;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
