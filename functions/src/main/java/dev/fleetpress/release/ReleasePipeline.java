@@ -8,6 +8,7 @@ import dev.fleetpress.aws.SsmEnvironmentPointers;
 import dev.fleetpress.log.Log;
 import dev.fleetpress.release.ReleaseRecords.Versioned;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +40,9 @@ import java.util.function.UnaryOperator;
  * Failures of the stores behind the ports propagate, so that the trigger retries.
  */
 public final class ReleasePipeline implements ReleaseRequests {
+    /** How long the invocation that moved an environment's head has to write its pointer before others repair it. */
+    static final Duration WRITER_GRACE = Duration.ofSeconds(60);
+
     private static final int MAX_REASON = 1000;
 
     private final ReleaseStore store;
@@ -241,7 +245,7 @@ public final class ReleasePipeline implements ReleaseRequests {
             if (head.isPresent()) {
                 EnvironmentHead h = head.get().value();
                 if (!intent.receivedAt().isAfter(h.receivedAt())) {
-                    return h.releaseId().equals(id) ? follow(env, id)
+                    return h.releaseId().equals(id) ? followAsBystander(env, id, h)
                             : new PromotionResult(env, id, PromotionResult.Kind.SUPERSEDED, env + " stays on "
                             + h.releaseId() + ", asked for at " + h.receivedAt() + " by " + h.source()
                             + ", later than " + id + " (" + intent.receivedAt() + ")");
@@ -255,6 +259,23 @@ public final class ReleasePipeline implements ReleaseRequests {
             }
         }
         throw ReleaseRecords.contended("environments/" + env + ".json");
+    }
+
+    /**
+     * The head already names {@code id} through another invocation (a duplicate event, or a retry).
+     * That invocation writes the pointer; writing it here too would add a second SSM version with
+     * the same value. Only when the head moved long enough ago that its writer must have failed
+     * does this one repair the pointer.
+     */
+    private PromotionResult followAsBystander(String env, ReleaseId id, EnvironmentHead head) {
+        if (pointers.current(env).filter(id::equals).isPresent()) {
+            return new PromotionResult(env, id, PromotionResult.Kind.ALREADY_CURRENT, env + " already runs " + id);
+        }
+        if (Duration.between(head.promotedAt(), clock.instant()).compareTo(WRITER_GRACE) < 0) {
+            return new PromotionResult(env, id, PromotionResult.Kind.ALREADY_CURRENT,
+                    env + " is being moved to " + id + " by the invocation that moved its head at " + head.promotedAt());
+        }
+        return follow(env, id);
     }
 
     /** Makes the pointer name {@code id}, which the head has just named (or already named). */

@@ -17,8 +17,20 @@ public final class InMemoryEnvironmentPointers implements EnvironmentPointers {
         this.clock = clock;
     }
 
+    private RuntimeException nextSetFailure;
+
+    /** Makes the next {@link #set} throw {@code failure} (an SSM outage, or a function dying mid-write). */
+    public synchronized void failNextSet(RuntimeException failure) {
+        this.nextSetFailure = failure;
+    }
+
     @Override
     public synchronized void set(String environment, ReleaseId releaseId) {
+        if (nextSetFailure != null) {
+            RuntimeException failure = nextSetFailure;
+            nextSetFailure = null;
+            throw failure;
+        }
         List<PointerVersion> list = versions.computeIfAbsent(Environments.requireValid(environment), e -> new ArrayList<>());
         list.add(new PointerVersion(list.size() + 1, releaseId.value(), clock.instant()));
     }

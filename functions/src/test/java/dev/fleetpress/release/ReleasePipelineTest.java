@@ -34,6 +34,31 @@ class ReleasePipelineTest {
     }
 
     @Test
+    void onBuildFinished_whenADuplicateArrivesWhileTheFirstIsWritingThePointer_leavesTheWriteToIt() {
+        world.push(A, "production");
+        world.pointers.failNextSet(new IllegalStateException("SSM unreachable"));
+        assertThatThrownBy(() -> world.buildSucceeds(A, buildId(1))).hasMessageContaining("SSM unreachable");
+
+        BuildOutcome duplicate = world.buildSucceeds(A, buildId(1));
+
+        assertThat(duplicate.promotions()).extracting(PromotionResult::kind).containsExactly(PromotionResult.Kind.ALREADY_CURRENT);
+        assertThat(world.pointers.current("production")).isEmpty();
+    }
+
+    @Test
+    void onBuildFinished_whenThePointerWriterDiedLongAgo_aLaterEventRepairsThePointerOnce() {
+        world.push(A, "production");
+        world.pointers.failNextSet(new IllegalStateException("SSM unreachable"));
+        assertThatThrownBy(() -> world.buildSucceeds(A, buildId(1))).hasMessageContaining("SSM unreachable");
+        world.clock.advance(ReleasePipeline.WRITER_GRACE.plusSeconds(1));
+
+        BuildOutcome retry = world.buildSucceeds(A, buildId(1));
+
+        assertThat(retry.promotions()).extracting(PromotionResult::kind).containsExactly(PromotionResult.Kind.PROMOTED);
+        assertThat(world.pointers.history("production")).extracting(v -> v.value()).containsExactly(release(A).value());
+    }
+
+    @Test
     void request_whenBuildIsUnderWay_answersPendingWithoutSecondBuild() {
         world.push(A, "production");
 
