@@ -31,7 +31,7 @@ final class FleetSteps {
         this.timeline = timeline;
     }
 
-    void run(String release) throws IOException {
+    void run(String release) throws IOException, InterruptedException {
         long t = System.nanoTime();
         String prefix = cloud.parameterPrefix() + "/config/production/";
         cloud.ssm().putParameter(b -> b.name(prefix + "DB_NAME").value("wordpress").type(ParameterType.STRING).overwrite(true));
@@ -66,6 +66,8 @@ final class FleetSteps {
         timeline.step("terminate " + victim.id() + ": drain saved its files", gone && saved.contains("current/wp-content/uploads/2026/11/contact-form-entry.pdf")
                 && cloud.autoScaling().instances(GROUP).size() == 2, t, "s3://" + cloud.releaseBucket() + "/drains/" + victim.id() + "/ ← "
                 + String.join(", ", saved));
+
+        new MediaSteps(cloud, timeline).run(cloud.autoScaling().instances(GROUP).get(0));
     }
 
     private static String readRelease(Path root) throws IOException {

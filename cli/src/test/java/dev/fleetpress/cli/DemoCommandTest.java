@@ -46,7 +46,7 @@ class DemoCommandTest {
     @Test
     void demo_onAFreshDataFolder_verifiesEveryStep() {
         assertThat(demoOutput).contains("production → r-", "tag v1.0.0 → staging, no rebuild",
-                "broken commit: build fails, production unchanged", "All 15 steps verified their effect.");
+                "broken commit: build fails, production unchanged", "All 17 steps verified their effect.");
         assertThat(demoOutput).doesNotContain("✘");
     }
 
