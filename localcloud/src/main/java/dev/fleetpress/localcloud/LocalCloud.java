@@ -74,7 +74,9 @@ public final class LocalCloud implements AutoCloseable {
     private final EventBus events;
     private final LocalLambda lambda;
     private final LocalHttpApi http;
-    private final ExecutorService s3Deliveries;
+    private final ExecutorService asyncInvocations;
+    private final List<InvocationResult> asyncFailures = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicInteger asyncPending = new java.util.concurrent.atomic.AtomicInteger();
     private final Instances instances;
     private final LocalSsmEndpoint ssmEndpoint;
     private final LocalAutoScaling autoScaling;
@@ -93,8 +95,9 @@ public final class LocalCloud implements AutoCloseable {
         // The parts call each other in a circle (a function calls CodeBuild, whose events reach
         // EventBridge, which invokes functions); a late-bound reference closes the circle.
         AtomicReference<LocalCloud> self = new AtomicReference<>();
-        this.s3Deliveries = Executors.newFixedThreadPool(4, daemon("localcloud-s3-notify"));
-        this.s3 = LocalS3.start(dataDir.resolve("s3"), (target, json) -> s3Deliveries.execute(() -> self.get().invokeAsync(target, json)));
+        // S3 notifications and schedules invoke functions asynchronously, as on AWS.
+        this.asyncInvocations = Executors.newFixedThreadPool(4, daemon("localcloud-async-invoke"));
+        this.s3 = LocalS3.start(dataDir.resolve("s3"), (target, json) -> self.get().submitAsync(target, json));
         this.ssm = LocalSsm.open(dataDir.resolve("ssm"));
         this.events = EventBus.builder((function, json) -> self.get().invokeForEventBridge(function, json))
                 .functions(template.functions())
@@ -122,8 +125,7 @@ public final class LocalCloud implements AutoCloseable {
         this.dependencies = DependencyFactory.of(s3.client(), ssm, codeBuild, autoScaling, sqs, sns);
         this.lambda = new LocalLambda(template.functions(), dependencies);
         self.set(this);
-        // Schedules invoke asynchronously, as EventBridge does; a failure is the function's to report.
-        this.scheduler = LocalScheduler.create(template, (function, payload) -> s3Deliveries.execute(() -> invokeAsync(function, payload)),
+        this.scheduler = LocalScheduler.create(template, this::submitAsync,
                 scaled(Duration.ofSeconds(1), b.timeScale));
         if (b.schedules) {
             scheduler.start();
@@ -247,7 +249,7 @@ public final class LocalCloud implements AutoCloseable {
             while (System.nanoTime() < deadline && quietRounds < 2) {
                 Duration left = Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
                 codeBuild.awaitIdle(left);
-                boolean quiet = events.awaitIdle(left) && sqs.awaitIdle(left) && lambda.awaitIdle(left);
+                boolean quiet = events.awaitIdle(left) && sqs.awaitIdle(left) && lambda.awaitIdle(left) && asyncPending.get() == 0;
                 quietRounds = quiet ? quietRounds + 1 : 0;
                 if (quietRounds < 2) {
                     Thread.sleep(20);
@@ -268,9 +270,9 @@ public final class LocalCloud implements AutoCloseable {
         closeQuietly(sqs);
         closeQuietly(codeBuild);
         closeQuietly(events);
-        s3Deliveries.shutdown();
+        asyncInvocations.shutdown();
         try {
-            s3Deliveries.awaitTermination(5, TimeUnit.SECONDS);
+            asyncInvocations.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -305,11 +307,45 @@ public final class LocalCloud implements AutoCloseable {
         }
     }
 
+    private void submitAsync(String function, String eventJson) {
+        asyncPending.incrementAndGet();
+        asyncInvocations.execute(() -> {
+            try {
+                invokeAsync(function, eventJson);
+            } finally {
+                asyncPending.decrementAndGet();
+            }
+        });
+    }
+
+    /**
+     * An asynchronous invocation (S3 notification, schedule): like Lambda, a function error is
+     * retried twice with a growing pause, then kept in {@link #asyncFailures()} rather than dropped.
+     */
     private void invokeAsync(String function, String eventJson) {
-        InvocationResult result = lambda.invoke(function, eventJson);
-        if (result.error() != null) {
-            System.err.println("localcloud: " + function + " failed on an asynchronous event: " + result.error());
+        for (int attempt = 1; ; attempt++) {
+            InvocationResult result = lambda.invoke(function, eventJson);
+            if (result.error() == null) {
+                return;
+            }
+            if (attempt == 3) {
+                asyncFailures.add(result);
+                System.err.println("localcloud: " + function + " failed an asynchronous event 3 times, kept aside: " + result.error());
+                return;
+            }
+            try {
+                Thread.sleep(100L * attempt);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                asyncFailures.add(result);
+                return;
+            }
         }
+    }
+
+    /** Asynchronous invocations that failed every attempt (Lambda would send them to a dead-letter target). */
+    public List<InvocationResult> asyncFailures() {
+        return List.copyOf(asyncFailures);
     }
 
     private void configureNotifications() {
