@@ -25,9 +25,12 @@ final class MediaBucket {
         return keys(prefix).stream().filter(k -> !k.endsWith("/")).count();
     }
 
-    /** Deletes everything under {@code prefix}, 1,000 keys per DeleteObjects as S3 allows. */
+    /**
+     * Deletes the objects under {@code prefix}, 1,000 keys per DeleteObjects as S3 allows. S3Proxy's
+     * folder keys are left out: a DeleteObjects naming a folder that still holds files never answers.
+     */
     void delete(String prefix) {
-        List<String> keys = keys(prefix);
+        List<String> keys = keys(prefix).stream().filter(k -> !k.endsWith("/")).toList();
         for (int i = 0; i < keys.size(); i += 1000) {
             List<ObjectIdentifier> batch = keys.subList(i, Math.min(keys.size(), i + 1000)).stream()
                     .map(k -> ObjectIdentifier.builder().key(k).build()).toList();

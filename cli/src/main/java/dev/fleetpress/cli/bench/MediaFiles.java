@@ -14,7 +14,7 @@ import java.util.Random;
  */
 final class MediaFiles {
     static final List<String> AWKWARD = List.of("2026/11/photo one+two ü.jpg", "2026/11/100% sure.png",
-            "2025/01/café menu.pdf", "2024/07/it's a \"quoted\" name & more.gif");
+            "2025/01/café menu.pdf", "2024/07/it's a name & more (1).gif");
     private static final long SEED = 20_260_101L;
 
     /** One file, by its path relative to the uploads folder. */
