@@ -89,6 +89,24 @@ public final class S3ObjectStore implements ObjectStore {
     }
 
     @Override
+    public boolean putIfAbsent(String key, byte[] bytes, UploadHeaders headers) {
+        try {
+            s3.putObject(b -> b.bucket(bucket).key(key).ifNoneMatch("*").contentType(headers.contentType())
+                    .cacheControl(headers.cacheControl()).metadata(Map.of(SHA256_METADATA, headers.sha256())),
+                    RequestBody.fromBytes(bytes));
+            return true;
+        } catch (S3Exception e) {
+            // 412: the key holds an object; 409: a concurrent conditional write to it won. Either way it exists.
+            if (e.statusCode() == 412 || e.statusCode() == 409) {
+                return false;
+            }
+            throw failure("PutObject", key, e);
+        } catch (SdkException e) {
+            throw failure("PutObject", key, e);
+        }
+    }
+
+    @Override
     public void put(String key, byte[] bytes, UploadHeaders headers) {
         try {
             s3.putObject(b -> b.bucket(bucket).key(key).contentType(headers.contentType())

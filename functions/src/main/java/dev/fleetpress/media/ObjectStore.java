@@ -23,6 +23,12 @@ public interface ObjectStore {
     void put(String key, byte[] bytes, UploadHeaders headers);
 
     /**
+     * Writes {@code bytes} under {@code key} only if no object is there (S3's {@code If-None-Match: *});
+     * false, writing nothing, when one is. One request in the common case of a fresh import.
+     */
+    boolean putIfAbsent(String key, byte[] bytes, UploadHeaders headers);
+
+    /**
      * Reads {@code body} to its end ({@code size} bytes declared up front) and makes it visible under
      * {@code key} only if {@code verified} answers true once the body is exhausted; otherwise nothing
      * under {@code key} changes. Returns whether the object was written. Lets an entry too large to hold

@@ -165,10 +165,7 @@ public final class ShardImporter {
                 }
                 workers.execute(() -> {
                     try {
-                        store(key, promised, () -> {
-                            store.put(key, content, headers);
-                            return true;
-                        });
+                        storeSmall(key, promised, content, headers);
                     } catch (RuntimeException e) {
                         failure.compareAndSet(null, e);
                     } finally {
@@ -192,6 +189,23 @@ public final class ShardImporter {
                     permits.release();
                 }
             }
+        }
+
+        /**
+         * A fresh import is one conditional PutObject; only when the key already holds an object does
+         * it look at its sha256: the same file is skipped, another one is replaced (the migration's
+         * source is what the site had).
+         */
+        private void storeSmall(String key, ManifestEntry promised, byte[] content, ObjectStore.UploadHeaders headers) {
+            if (!store.putIfAbsent(key, content, headers)) {
+                if (store.head(key).filter(o -> o.sha256().equals(promised.sha256())).isPresent()) {
+                    skipped.incrementAndGet();
+                    return;
+                }
+                store.put(key, content, headers);
+            }
+            imported.incrementAndGet();
+            bytes.addAndGet(promised.size());
         }
 
         /**

@@ -62,6 +62,17 @@ final class InMemoryObjectStore implements ObjectStore {
     }
 
     @Override
+    public boolean putIfAbsent(String key, byte[] bytes, UploadHeaders headers) {
+        synchronized (this) {
+            if (objects.containsKey(key)) {
+                return false;
+            }
+        }
+        put(key, bytes, headers);
+        return true;
+    }
+
+    @Override
     public void put(String key, byte[] bytes, UploadHeaders headers) {
         enter();
         try {
