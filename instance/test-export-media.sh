@@ -13,9 +13,9 @@ set -euo pipefail
 export LC_ALL=C
 
 here=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=instance/testlib.sh
+source "$here/testlib.sh"
 started=$SECONDS
-passed=0
-failed=0
 
 # Everything the script and this harness run; php reads the JSON the script writes.
 require_tools() {
@@ -28,25 +28,6 @@ require_tools() {
       "${missing[*]}" >&2
     exit 2
   fi
-}
-
-ok() {
-  passed=$((passed + 1))
-  printf 'ok    %s\n' "$1"
-}
-
-not_ok() {
-  failed=$((failed + 1))
-  printf 'FAIL  %s\n' "$1"
-  shift
-  if (($# > 0)); then printf '      %s\n' "$@"; fi
-}
-
-# check NAME COMMAND...: passes when COMMAND succeeds.
-check() {
-  local name=$1
-  shift
-  if "$@"; then ok "$name"; else not_ok "$name" "failed: $*"; fi
 }
 
 # ---------------------------------------------------------------- fixtures
