@@ -18,17 +18,7 @@ source "$here/testlib.sh"
 started=$SECONDS
 
 # Everything the script and this harness run; php reads the JSON the script writes.
-require_tools() {
-  local tool missing=()
-  for tool in shellcheck php tar sha256sum find sort xargs flock stat sed grep mktemp mkfifo cmp; do
-    command -v "$tool" >/dev/null || missing+=("$tool")
-  done
-  if ((${#missing[@]} > 0)); then
-    printf 'test-export-media: missing %s on PATH; install it (Debian/Ubuntu: apt-get install -y shellcheck php-cli) and run again\n' \
-      "${missing[*]}" >&2
-    exit 2
-  fi
-}
+TOOLS=(shellcheck php tar sha256sum find sort xargs flock stat sed grep mktemp mkfifo cmp)
 
 # ---------------------------------------------------------------- fixtures
 
@@ -456,7 +446,7 @@ test_empty_uploads() {
 }
 
 main() {
-  require_tools
+  require_tools "${TOOLS[@]}"
   setup
   test_static
   test_bad_parameters_stop_before_anything

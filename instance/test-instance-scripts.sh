@@ -18,17 +18,7 @@ started=$SECONDS
 
 # Everything the scripts and this harness run. php is required: the health check's php -l and the
 # wp-config.php round trip are part of what is tested.
-require_tools() {
-  local tool missing=()
-  for tool in shellcheck php tar gzip sha256sum find sort comm flock stat sed grep mktemp readlink xargs; do
-    command -v "$tool" >/dev/null || missing+=("$tool")
-  done
-  if ((${#missing[@]} > 0)); then
-    printf 'test-instance-scripts: missing %s on PATH; install it (Debian/Ubuntu: apt-get install -y shellcheck php-cli) and run again\n' \
-      "${missing[*]}" >&2
-    exit 2
-  fi
-}
+TOOLS=(shellcheck php tar gzip sha256sum find sort comm flock stat sed grep mktemp readlink xargs)
 
 # ---------------------------------------------------------------- fixtures
 
@@ -464,7 +454,7 @@ test_drain_without_changes() {
 }
 
 main() {
-  require_tools
+  require_tools "${TOOLS[@]}"
   setup
   test_static
   test_fresh_bootstrap

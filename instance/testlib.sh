@@ -24,3 +24,16 @@ check() {
   shift
   if "$@"; then ok "$name"; else not_ok "$name" "failed: $*"; fi
 }
+
+# require_tools TOOL...: exits 2 naming the missing ones (never skips), with the install hint.
+require_tools() {
+  local tool missing=()
+  for tool in "$@"; do
+    command -v "$tool" >/dev/null || missing+=("$tool")
+  done
+  if ((${#missing[@]} > 0)); then
+    printf '%s: missing %s on PATH; install it (Debian/Ubuntu: apt-get install -y shellcheck php-cli) and run again\n' \
+      "$(basename -- "$0" .sh)" "${missing[*]}" >&2
+    exit 2
+  fi
+}
