@@ -2,7 +2,6 @@ package dev.fleetpress.localcloud.flow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.fleetpress.localcloud.GitHubPush;
 import dev.fleetpress.localcloud.LocalCloud;
 import dev.fleetpress.localcloud.LocalGit;
 import dev.fleetpress.localcloud.autoscaling.InstanceView;
@@ -22,7 +21,7 @@ import software.amazon.awssdk.services.autoscaling.model.LifecycleState;
  * environment goes back to its last good release, one alert goes out, and the group recovers.
  */
 class CrashLoopFlowTest {
-    private static final Path ROOT = Path.of(System.getProperty("fleetpress.root", "..")).toAbsolutePath().normalize();
+    private static final Path ROOT = Flows.ROOT;
     private static final String GROUP = "fleetpress-production";
 
     @TempDir
@@ -69,10 +68,6 @@ class CrashLoopFlowTest {
     }
 
     private String promote(LocalGit site) {
-        String commit = site.head();
-        GitHubPush.Response pushed = GitHubPush.push(cloud, "refs/heads/main", GitHubPush.ZERO, commit);
-        assertThat(pushed.status()).as(pushed.body()).isEqualTo(202);
-        assertThat(cloud.awaitIdle(Duration.ofMinutes(3))).isTrue();
-        return "r-" + commit.substring(0, 12);
+        return Flows.promote(cloud, site);
     }
 }

@@ -3,7 +3,6 @@ package dev.fleetpress.localcloud.flow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fleetpress.json.Json;
-import dev.fleetpress.localcloud.GitHubPush;
 import dev.fleetpress.localcloud.LocalCloud;
 import dev.fleetpress.localcloud.LocalGit;
 import dev.fleetpress.localcloud.autoscaling.InstanceView;
@@ -24,7 +23,7 @@ import software.amazon.awssdk.services.autoscaling.model.LifecycleState;
  * to date when they leave it.
  */
 class FleetFaultsTest {
-    private static final Path ROOT = Path.of(System.getProperty("fleetpress.root", "..")).toAbsolutePath().normalize();
+    private static final Path ROOT = Flows.ROOT;
     private static final String GROUP = "fleetpress-production";
 
     @TempDir
@@ -95,12 +94,8 @@ class FleetFaultsTest {
         return record.text("state") + " " + record.text("release");
     }
 
-    private String promote(LocalGit site) throws Exception {
-        String commit = site.head();
-        GitHubPush.Response pushed = GitHubPush.push(cloud, "refs/heads/main", GitHubPush.ZERO, commit);
-        assertThat(pushed.status()).as(pushed.body()).isEqualTo(202);
-        assertThat(cloud.awaitIdle(Duration.ofMinutes(3))).isTrue();
-        String release = "r-" + commit.substring(0, 12);
+    private String promote(LocalGit site) {
+        String release = Flows.promote(cloud, site);
         assertThat(cloud.ssm().getParameter(b -> b.name(cloud.parameterPrefix() + "/env/production/release")).parameter().value())
                 .isEqualTo(release);
         return release;

@@ -32,7 +32,7 @@ import software.amazon.awssdk.services.ssm.model.ParameterType;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FleetFlowTest {
-    private static final Path ROOT = Path.of(System.getProperty("fleetpress.root", "..")).toAbsolutePath().normalize();
+    private static final Path ROOT = Flows.ROOT;
     private static final Duration LIMIT = Duration.ofMinutes(3);
     private static final String GROUP = "fleetpress-production";
 

@@ -29,7 +29,7 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MediaFlowTest {
-    private static final Path ROOT = Path.of(System.getProperty("fleetpress.root", "..")).toAbsolutePath().normalize();
+    private static final Path ROOT = Flows.ROOT;
     private static final String MIGRATION = "m-flow-test-0001";
     private static final List<String> AWKWARD = List.of("2026/11/photo one+two ü.jpg", "2026/11/100% sure.png", "2025/01/café menu.pdf");
 

@@ -26,7 +26,7 @@ import software.amazon.awssdk.services.ssm.model.ParameterNotFoundException;
  * artifact in S3 → ReleaseFunction through EventBridge → the environment pointer in SSM.
  */
 class ReleaseFlowTest {
-    private static final Path ROOT = Path.of(System.getProperty("fleetpress.root", "..")).toAbsolutePath().normalize();
+    private static final Path ROOT = Flows.ROOT;
     private static final Duration LIMIT = Duration.ofMinutes(3);
     private static final String ZERO = GitHubPush.ZERO;
 
