@@ -141,11 +141,15 @@ final class Execution implements Runnable {
         }
     }
 
-    /** PATH, a HOME inside the sandbox, the instance's identity, then the configured variables: nothing else of the host. */
+    /**
+     * PATH (the sandbox's {@code /usr/local/bin} first, where tools installed on the instance such
+     * as {@code wp} live, then the host's), a HOME inside the sandbox, the instance's identity, then
+     * the configured variables: nothing else of the host.
+     */
     private Map<String, String> environment(Path root) {
         Map<String, String> env = new LinkedHashMap<>();
         String path = System.getenv("PATH");
-        env.put("PATH", path == null ? DEFAULT_PATH : path);
+        env.put("PATH", root.resolve("usr/local/bin") + File.pathSeparator + (path == null ? DEFAULT_PATH : path));
         Path home = root.resolve("root");
         try {
             Files.createDirectories(home);

@@ -18,7 +18,9 @@ final class Invocation {
     enum Stop {
         CANCELLED(CommandInvocationStatus.CANCELLED, "Cancelled"),
         TERMINATED(CommandInvocationStatus.FAILED, "Terminated"),
-        DELIVERY_TIMED_OUT(CommandInvocationStatus.TIMED_OUT, "DeliveryTimedOut");
+        DELIVERY_TIMED_OUT(CommandInvocationStatus.TIMED_OUT, "DeliveryTimedOut"),
+        /** Not started because the command's failures went beyond MaxErrors. */
+        MAX_ERRORS(CommandInvocationStatus.CANCELLED, "Cancelled");
 
         final CommandInvocationStatus status;
         final String details;
@@ -112,6 +114,14 @@ final class Invocation {
             ProcessTrees.kill(process);
         }
         return false;
+    }
+
+    /**
+     * Stops the invocation only if it has not started (true: the caller reports it); one that runs
+     * is left to finish, as AWS lets running invocations finish once MaxErrors is exceeded.
+     */
+    synchronized boolean stopIfPending(Stop reason, Instant now) {
+        return status == CommandInvocationStatus.PENDING && stop(reason, now);
     }
 
     synchronized Stop stopped() {

@@ -22,6 +22,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -53,14 +54,25 @@ import software.amazon.awssdk.services.ssm.model.SendCommandResponse;
  * ListCommandInvocations, ListCommands, CancelCommand and DescribeInstanceInformation. Reach it
  * through {@code LocalSsm}, which applies the throttle switch before every call.
  *
- * <p>SendCommand validates everything AWS validates before it answers (document, 1–50 instance ids,
- * every parameter against the document, each instance registered and running), records the
- * command Pending and queues one execution per instance on a bounded pool ({@link Execution}).
- * Each step's full output is kept in {@code outputDir/<command-id>/<instance-id>/awsrunShellScript/<step>/}
+ * <p>SendCommand validates everything AWS validates before it answers (document, parameters against
+ * the document, either 1–50 {@code InstanceIds}, each registered and running, or {@code Targets},
+ * not both), records the command Pending with one invocation per instance, and starts them on a
+ * bounded pool ({@link Execution}). {@code Targets} ({@link TargetSelector}) are resolved when the
+ * command is sent, to the managed instances of Auto Scaling groups ({@code tag:aws:autoscaling:groupName})
+ * or to instance ids; instances not managed yet are skipped, and a command that targets none
+ * succeeds at once with a target count of 0. {@code MaxConcurrency} (default 50) bounds how many of a
+ * command's invocations run at once, the others waiting Pending; once more invocations have failed
+ * (Failed or ExecutionTimedOut) than {@code MaxErrors} allows (default 0), those not started yet end
+ * Cancelled and the command Failed, while running ones finish ({@link RateControls}).
+ *
+ * <p>EventBridge events ({@link RunEvents}): each invocation's InProgress and final status, the
+ * command's InProgress once and its final status once, after every invocation's own, listing the
+ * targeted instances.
+ *
+ * <p>Each step's full output is kept in {@code outputDir/<command-id>/<instance-id>/awsrunShellScript/<step>/}
  * (stdout, stderr and the script run), the layout AWS uses for S3 output; the API returns the first
- * 24,000 / 8,000 characters and the file URLs. Only {@code InstanceIds} targeting is implemented
- * ({@code Targets} by tag, output to S3 or CloudWatch, notifications, MaxConcurrency and MaxErrors
- * other than the defaults, paging and list filters are not). Thread-safe.
+ * 24,000 / 8,000 characters and the file URLs. Not implemented: output to S3 or CloudWatch,
+ * notifications, document versions, paging and list filters. Thread-safe.
  */
 public final class RunCommand implements AutoCloseable {
     private static final int MAX_INSTANCES = 50;
@@ -98,15 +110,16 @@ public final class RunCommand implements AutoCloseable {
     }
 
     public SendCommandResponse sendCommand(SendCommandRequest request) {
-        if (request.hasTargets() && !request.targets().isEmpty()) {
-            throw RunErrors.validation("Targets is not supported by localcloud's Run Command: give InstanceIds");
+        boolean byTargets = request.hasTargets() && !request.targets().isEmpty();
+        List<String> ids = request.hasInstanceIds() ? request.instanceIds() : List.of();
+        if (byTargets && !ids.isEmpty()) {
+            throw RunErrors.validation("Specify either InstanceIds or Targets, not both.");
         }
         CommandDocument document = documents.get(request.documentName());
         if (document == null) {
             throw RunErrors.invalidDocument(request.documentName());
         }
-        List<String> ids = request.instanceIds();
-        if (ids.isEmpty() || ids.size() > MAX_INSTANCES) {
+        if (!byTargets && (ids.isEmpty() || ids.size() > MAX_INSTANCES)) {
             throw RunErrors.validation("1 validation error detected: Value at 'instanceIds' failed to satisfy constraint: "
                     + "Member must have length less than or equal to 50 and greater than or equal to 1");
         }
@@ -123,9 +136,27 @@ public final class RunCommand implements AutoCloseable {
             throw RunErrors.validation("1 validation error detected: Value at 'comment' failed to satisfy constraint: "
                     + "Member must have length less than or equal to 100");
         }
+        // Checked before the targets are known, so a bad value fails whatever the fleet looks like.
+        RateControls.of(request.maxConcurrency(), request.maxErrors(), 0);
         Map<String, List<String>> sent = request.hasParameters() ? request.parameters() : Map.of();
         Map<String, String> values = ParameterValidator.validate(document, sent);
         Instant now = clock.instant();
+        List<Instance> instances = byTargets
+                ? TargetSelector.resolve(request.targets(), config.instances().all(), i -> i.running() && registered(i, now))
+                : byInstanceIds(ids, now);
+        RateControls rates = RateControls.of(request.maxConcurrency(), request.maxErrors(), instances.size());
+        SentCommand command = new SentCommand(UUID.randomUUID().toString(), document, sent, values, ids,
+                byTargets ? request.targets() : List.of(), rates, now, request.comment() == null ? "" : request.comment(),
+                Duration.ofSeconds(deliverySeconds));
+        instances.forEach(i -> command.add(new Invocation(command, i, outputDir)));
+        commands.put(command.id, command);
+        dispatch(command);
+        publishFinalOnce(command);
+        return SendCommandResponse.builder().command(toCommand(command)).build();
+    }
+
+    /** SendCommand's own InstanceIds: every one must be a registered, running instance. */
+    private List<Instance> byInstanceIds(List<String> ids, Instant now) {
         List<Instance> instances = new ArrayList<>();
         List<String> invalid = new ArrayList<>();
         for (String id : ids) {
@@ -139,15 +170,7 @@ public final class RunCommand implements AutoCloseable {
         if (!invalid.isEmpty()) {
             throw RunErrors.invalidInstanceIds(invalid);
         }
-        SentCommand command = new SentCommand(UUID.randomUUID().toString(), document, sent, values, ids, now,
-                request.comment() == null ? "" : request.comment(), Duration.ofSeconds(deliverySeconds));
-        List<Invocation> invocations = instances.stream().map(i -> new Invocation(command, i, outputDir)).toList();
-        invocations.forEach(command::add);
-        commands.put(command.id, command);
-        for (Invocation invocation : invocations) {
-            executor.execute(new Execution(invocation, config, clock, this::inProgress, this::done));
-        }
-        return SendCommandResponse.builder().command(toCommand(command)).build();
+        return instances;
     }
 
     public GetCommandInvocationResponse getCommandInvocation(GetCommandInvocationRequest request) {
@@ -304,7 +327,7 @@ public final class RunCommand implements AutoCloseable {
     private List<SentCommand> matching(String commandId, String instanceId) {
         return commands.values().stream()
                 .filter(c -> commandId == null || c.id.equals(commandId))
-                .filter(c -> instanceId == null || c.instanceIds.contains(instanceId))
+                .filter(c -> instanceId == null || c.invocation(instanceId) != null)
                 .sorted(Comparator.comparing((SentCommand c) -> c.requested).reversed())
                 .toList();
     }
@@ -317,8 +340,36 @@ public final class RunCommand implements AutoCloseable {
     }
 
     private void done(Invocation invocation) {
-        publish(RunEvents.invocationStatus(invocation, invocation.view().details(), clock.instant()));
+        report(invocation);
         SentCommand command = invocation.command;
+        dispatch(command);
+        publishFinalOnce(command);
+    }
+
+    /** Publishes an invocation's final status and counts it towards its command's final event. */
+    private void report(Invocation invocation) {
+        publish(RunEvents.invocationStatus(invocation, invocation.view().details(), clock.instant()));
+        invocation.command.reported();
+    }
+
+    /** Starts the invocations the command's MaxConcurrency allows, or cancels the unstarted ones past MaxErrors. */
+    private void dispatch(SentCommand command) {
+        SentCommand.Dispatch next = command.dispatch();
+        for (Invocation invocation : next.cancel()) {
+            if (invocation.stopIfPending(Invocation.Stop.MAX_ERRORS, clock.instant())) {
+                report(invocation);
+            }
+        }
+        for (Invocation invocation : next.start()) {
+            try {
+                executor.execute(new Execution(invocation, config, clock, this::inProgress, this::done));
+            } catch (RejectedExecutionException e) {
+                // Run Command is closing: close() has stopped every invocation, this one included.
+            }
+        }
+    }
+
+    private void publishFinalOnce(SentCommand command) {
         if (command.claimFinalEvent()) {
             publish(RunEvents.commandStatus(command, command.summary().details(), clock.instant()));
         }
@@ -353,16 +404,16 @@ public final class RunCommand implements AutoCloseable {
                 .expiresAfter(command.expiresAfter)
                 .parameters(command.sentParameters)
                 .instanceIds(command.instanceIds)
-                .targets(List.of())
+                .targets(command.targets)
                 .requestedDateTime(command.requested)
                 .status(summary.status())
                 .statusDetails(summary.details())
                 .outputS3Region(RunEvents.REGION)
                 .outputS3BucketName("")
                 .outputS3KeyPrefix("")
-                .maxConcurrency("50")
-                .maxErrors("0")
-                .targetCount(command.instanceIds.size())
+                .maxConcurrency(command.rates.maxConcurrency())
+                .maxErrors(command.rates.maxErrors())
+                .targetCount(command.targetedInstanceIds().size())
                 .completedCount(summary.completed())
                 .errorCount(summary.errors())
                 .deliveryTimedOutCount(summary.deliveryTimedOut())

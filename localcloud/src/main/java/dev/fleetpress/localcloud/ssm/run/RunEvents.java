@@ -15,7 +15,8 @@ import java.util.UUID;
  *
  * <p>{@code detail.status} is the detailed status ({@code Success}, {@code Failed},
  * {@code ExecutionTimedOut}, {@code DeliveryTimedOut}, {@code Cancelled}, {@code Terminated},
- * {@code InProgress}), the values FleetFunction's CommandStatus rule matches.
+ * {@code InProgress}), the values FleetFunction's CommandStatus rule matches. The command event's
+ * {@code resources} are the instances the command actually targeted (after resolving Targets).
  */
 final class RunEvents {
     static final String ACCOUNT = "000000000000";
@@ -33,7 +34,7 @@ final class RunEvents {
                 "requested-date-time", millis(command.requested),
                 "status", status);
         return envelope("EC2 Command Status-change Notification",
-                command.instanceIds.stream().map(RunEvents::instanceArn).toList(), detail, now);
+                command.targetedInstanceIds().stream().map(RunEvents::instanceArn).toList(), detail, now);
     }
 
     static String invocationStatus(Invocation invocation, String status, Instant now) {

@@ -268,7 +268,7 @@ class RunCommandTest {
     }
 
     @Test
-    void sendCommand_runsWithTheSandboxEnvironmentAndNothingElseOfTheHost() throws Exception {
+    void sendCommand_runsWithTheSandboxEnvironmentItsToolsFirstOnPathAndNothingElseOfTheHost() throws Exception {
         Instance instance = instances.launch("g");
 
         GetCommandInvocationResponse r = awaitFinal(send("env", instance, Map.of()), instance);
@@ -278,6 +278,7 @@ class RunCommandTest {
                 .collect(Collectors.toMap(s -> s.substring(0, s.indexOf('=')), s -> s.substring(s.indexOf('=') + 1)));
         assertThat(env.keySet()).containsOnly("PATH", "HOME", "FLEETPRESS_INSTANCE_ROOT", "FLEETPRESS_INSTANCE_ID",
                 "FP_GIVEN", "PWD", "SHLVL", "_");
+        assertThat(env.get("PATH")).startsWith(instance.root().resolve("usr/local/bin") + ":");
         assertThat(env).containsEntry("FLEETPRESS_INSTANCE_ID", instance.id())
                 .containsEntry("FLEETPRESS_INSTANCE_ROOT", instance.root().toString())
                 .containsEntry("HOME", instance.root().resolve("root").toString());
