@@ -3,6 +3,7 @@ package dev.fleetpress.fleet;
 import dev.fleetpress.release.Environments;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -49,5 +50,16 @@ public final class FleetGroups {
 
     public Set<String> groups() {
         return environmentByGroup.keySet();
+    }
+
+    /** The group that serves {@code environment}; empty when no group does. */
+    public Optional<String> groupOf(String environment) {
+        return environmentByGroup.entrySet().stream().filter(e -> e.getValue().equals(environment))
+                .map(Map.Entry::getKey).findFirst();
+    }
+
+    /** The environments, in FLEET_GROUPS order. */
+    public List<String> environments() {
+        return List.copyOf(environmentByGroup.values());
     }
 }

@@ -2,6 +2,7 @@ package dev.fleetpress.fleet;
 
 import dev.fleetpress.ledger.LedgerException;
 import dev.fleetpress.ledger.VersionedLedger;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
@@ -70,6 +71,20 @@ public final class FleetRecords {
 
     public Optional<InstanceRecord> instance(String instanceId) {
         return ledger.read(instanceKey(instanceId)).map(InstanceRecord::fromJson);
+    }
+
+    /**
+     * Records the outcome of a rolling activation on one instance: on success the instance runs
+     * {@code release} now; on failure it kept what it ran (its bootstrap switched back). Keeps the
+     * instance's group and last lifecycle phase when it has a record.
+     */
+    public void recordActivation(String instanceId, String group, String environment, String release, boolean success,
+                                 String commandId, String reason, Instant now) {
+        upsert(instanceKey(instanceId), InstanceRecord::fromJson, old -> new InstanceRecord(instanceId,
+                old == null ? group : old.group(), environment,
+                success ? release : old == null ? "" : old.release(),
+                success ? InstanceState.ACTIVATED : InstanceState.ACTIVATION_FAILED,
+                old == null ? Phase.LAUNCH : old.phase(), commandId, reason, now), InstanceRecord::toJson);
     }
 
     void putInstance(InstanceRecord record) {

@@ -16,6 +16,10 @@ public enum InstanceState {
     DRAIN_FAILED,
     /** The instance's agent is gone, so nothing could be drained; the instance terminates anyway. */
     DRAIN_SKIPPED,
+    /** A rolling activation installed a newer release on the running instance. */
+    ACTIVATED,
+    /** A rolling activation failed on the instance; it kept its previous release. */
+    ACTIVATION_FAILED,
     /** Auto Scaling no longer had the action (expired or completed elsewhere) when FleetPress came to it. */
     ACTION_EXPIRED
 }

@@ -8,6 +8,8 @@ public record PromotionResult(String environment, ReleaseId releaseId, Kind kind
         /** The environment already ran the release. */
         ALREADY_CURRENT,
         /** The environment follows a release asked for later: the pointer was left alone. */
-        SUPERSEDED
+        SUPERSEDED,
+        /** The {@link PromotionGuard} refused the move (database too new, or a failed upgrade); the pointer was left alone. */
+        REFUSED
     }
 }

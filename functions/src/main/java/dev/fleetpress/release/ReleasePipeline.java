@@ -3,10 +3,13 @@ package dev.fleetpress.release;
 import dev.fleetpress.Settings;
 import dev.fleetpress.aws.CodeBuildReleaseBuilds;
 import dev.fleetpress.aws.DependencyFactory;
+import dev.fleetpress.aws.S3Ledger;
 import dev.fleetpress.aws.S3ReleaseStore;
 import dev.fleetpress.aws.SsmEnvironmentPointers;
 import dev.fleetpress.log.Log;
 import dev.fleetpress.release.ReleaseRecords.Versioned;
+import dev.fleetpress.upgrade.DatabaseGuard;
+import dev.fleetpress.upgrade.UpgradeRecords;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,18 +52,26 @@ public final class ReleasePipeline implements ReleaseRequests {
     private final ReleaseRecords records;
     private final ReleaseBuilds builds;
     private final EnvironmentPointers pointers;
+    private final PromotionGuard guard;
     private final Clock clock;
 
-    private ReleasePipeline(ReleaseStore store, ReleaseBuilds builds, EnvironmentPointers pointers, Clock clock) {
+    private ReleasePipeline(ReleaseStore store, ReleaseBuilds builds, EnvironmentPointers pointers, PromotionGuard guard,
+                            Clock clock) {
         this.store = Objects.requireNonNull(store, "store");
         this.records = new ReleaseRecords(store.records());
         this.builds = Objects.requireNonNull(builds, "builds");
         this.pointers = Objects.requireNonNull(pointers, "pointers");
+        this.guard = Objects.requireNonNull(guard, "guard");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     public static ReleasePipeline of(ReleaseStore store, ReleaseBuilds builds, EnvironmentPointers pointers, Clock clock) {
-        return new ReleasePipeline(store, builds, pointers, clock);
+        return new ReleasePipeline(store, builds, pointers, PromotionGuard.NONE, clock);
+    }
+
+    public static ReleasePipeline of(ReleaseStore store, ReleaseBuilds builds, EnvironmentPointers pointers,
+                                     PromotionGuard guard, Clock clock) {
+        return new ReleasePipeline(store, builds, pointers, guard, clock);
     }
 
     /**
@@ -68,10 +79,12 @@ public final class ReleasePipeline implements ReleaseRequests {
      * PARAMETER_PREFIX and BUILD_PROJECT. The one place where the release ports meet their adapters.
      */
     public static ReleasePipeline create(DependencyFactory deps, Settings settings) {
-        return of(S3ReleaseStore.create(deps.s3(), settings.required("RELEASE_BUCKET")),
+        String bucket = settings.required("RELEASE_BUCKET");
+        return of(S3ReleaseStore.create(deps.s3(), bucket),
                 // Lazily: the release function never starts builds and should not pay for the client.
                 CodeBuildReleaseBuilds.create(deps::codeBuild, settings.required("BUILD_PROJECT")),
                 SsmEnvironmentPointers.create(deps.ssm(), settings.required("PARAMETER_PREFIX")),
+                DatabaseGuard.create(S3Ledger.create(deps.s3(), bucket, UpgradeRecords.PREFIX)),
                 Clock.systemUTC());
     }
 
@@ -92,7 +105,7 @@ public final class ReleasePipeline implements ReleaseRequests {
             release = records.release(id);
         }
         if (release.isPresent()) {
-            PromotionResult promotion = promote(id, intent);
+            PromotionResult promotion = promote(id, intent, false);
             RequestOutcome.Kind kind = promotion.kind() == PromotionResult.Kind.PROMOTED
                     ? RequestOutcome.Kind.PROMOTED : RequestOutcome.Kind.NO_CHANGE;
             return new RequestOutcome(kind, release.get().buildId(), promotion.message());
@@ -151,12 +164,20 @@ public final class ReleasePipeline implements ReleaseRequests {
      * @param requestedBy who asked, kept in the environment's head and logs (never a secret)
      */
     public PromotionResult promote(String environment, ReleaseId releaseId, String requestedBy) {
+        return promote(environment, releaseId, requestedBy, false);
+    }
+
+    /**
+     * As {@link #promote(String, ReleaseId, String)}; {@code force} overrides the guard's refusal of a
+     * release older than the environment's upgraded database (never a blocked environment).
+     */
+    public PromotionResult promote(String environment, ReleaseId releaseId, String requestedBy, boolean force) {
         Environments.requireValid(environment);
         if (records.release(releaseId).isEmpty()) {
             throw new IllegalArgumentException("release " + releaseId + " is not recorded: only verified releases "
                     + "can be promoted (see `fleetpress status` for the ones that are)");
         }
-        return promote(releaseId, new PromotionIntent(environment, clock.instant(), "operator " + requestedBy));
+        return promote(releaseId, new PromotionIntent(environment, clock.instant(), "operator " + requestedBy), force);
     }
 
     private RequestOutcome requestBuild(BuildRequest request) {
@@ -233,13 +254,14 @@ public final class ReleasePipeline implements ReleaseRequests {
     private List<PromotionResult> promoteIntents(ReleaseId id) {
         List<PromotionResult> results = new ArrayList<>();
         for (PromotionIntent intent : records.intents(id)) {
-            results.add(promote(id, intent));
+            results.add(promote(id, intent, false));
         }
         return results;
     }
 
-    private PromotionResult promote(ReleaseId id, PromotionIntent intent) {
+    private PromotionResult promote(ReleaseId id, PromotionIntent intent, boolean force) {
         String env = intent.environment();
+        boolean guarded = false;
         for (int i = 0; i < ReleaseRecords.MAX_SWAPS; i++) {
             Optional<Versioned<EnvironmentHead>> head = records.head(env);
             if (head.isPresent()) {
@@ -250,6 +272,15 @@ public final class ReleasePipeline implements ReleaseRequests {
                             + h.releaseId() + ", asked for at " + h.receivedAt() + " by " + h.source()
                             + ", later than " + id + " (" + intent.receivedAt() + ")");
                 }
+            }
+            // Only a move to another release needs the guard's consent; a repeat of the current one never does.
+            if (!guarded && head.map(h -> !h.value().releaseId().equals(id)).orElse(true)) {
+                Optional<String> refusal = records.release(id).flatMap(r -> guard.refusal(env, r.manifest(), force));
+                if (refusal.isPresent()) {
+                    Log.warn("promotion refused", Map.of("environment", env, "release", id.value(), "reason", refusal.get()));
+                    return new PromotionResult(env, id, PromotionResult.Kind.REFUSED, refusal.get());
+                }
+                guarded = true;
             }
             // Also when the head already names this release: a newer ask for it must outrank
             // anything asked for in between, so the head takes the newer time.

@@ -20,7 +20,8 @@ final class InstanceScriptsCheck {
     static final Map<String, String> SCRIPTS = Map.of(
             "BootstrapDocument", "instance/bootstrap.sh",
             "DrainDocument", "instance/drain.sh",
-            "MediaExportDocument", "instance/export-media.sh");
+            "MediaExportDocument", "instance/export-media.sh",
+            "UpgradeDocument", "instance/upgrade.sh");
     static final String HARNESS = "instance/test-instance-scripts.sh";
     static final String MEDIA_EXPORT_HARNESS = "instance/test-export-media.sh";
     static final List<String> TOOLS = List.of("bash", "shellcheck", "php", "tar", "gzip", "sha256sum", "flock");
