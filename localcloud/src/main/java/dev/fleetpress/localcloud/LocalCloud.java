@@ -104,6 +104,7 @@ public final class LocalCloud implements AutoCloseable {
                 .stack(template.context())
                 .faults(b.faults)
                 .build();
+        ssm.publishChangeEvents(events::put);
         this.codeBuild = LocalCodeBuild.create(dataDir.resolve("codebuild"), s3.client(), events::put, projects(template, b.siteRepository));
 
         // The fleet: instances are sandbox folders; Run Command runs the template's documents in

@@ -9,11 +9,14 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import software.amazon.awssdk.services.ssm.SsmClient;
@@ -72,6 +75,13 @@ import software.amazon.awssdk.services.ssm.model.SendCommandResponse;
  * encrypted. {@link #setThrottle(double)} makes every call beyond a rate answer
  * {@code ThrottlingException: Rate exceeded}, as the real service does under load.
  *
+ * <p>{@link #publishChangeEvents(Consumer)} makes every successful PutParameter ({@code Create} or
+ * {@code Update}), DeleteParameter / DeleteParameters ({@code Delete}) and LabelParameterVersion
+ * publish a {@code Parameter Store Change} EventBridge event ({@link ParameterEvents}), once the
+ * change is on disk, from the process that made it: a second process writing the same folder
+ * directly publishes to its own sink, if any (writes through {@link LocalSsmEndpoint} are this
+ * process's).
+ *
  * <p>Run Command ({@code SendCommand}, {@code GetCommandInvocation}, {@code ListCommandInvocations},
  * {@code ListCommands}, {@code CancelCommand}, {@code DescribeInstanceInformation}) is off until
  * {@link #enableRunCommand(RunCommandConfig)} gives it instances and documents; see {@link RunCommand}.
@@ -79,7 +89,9 @@ import software.amazon.awssdk.services.ssm.model.SendCommandResponse;
  * the data folder.
  */
 public final class LocalSsm implements SsmClient {
-    private static final String ARN_PREFIX = "arn:aws:ssm:us-east-1:000000000000:parameter";
+    static final String ACCOUNT = "000000000000";
+    static final String REGION = "us-east-1";
+    private static final String ARN_PREFIX = "arn:aws:ssm:" + REGION + ":" + ACCOUNT + ":parameter";
     private static final String MODIFIED_BY = "arn:aws:iam::000000000000:user/localcloud";
     private static final String DEFAULT_KEY = "alias/aws/ssm";
     private static final int MAX_PARAMETERS = 10_000;
@@ -90,6 +102,7 @@ public final class LocalSsm implements SsmClient {
     private final SecureStrings secrets;
     private volatile TokenBucket throttle = TokenBucket.unlimited();
     private volatile RunCommand runCommand;
+    private volatile Consumer<String> changeEvents = event -> { };
     private final Clock clock;
 
     private LocalSsm(Path folder, Clock clock) {
@@ -113,6 +126,15 @@ public final class LocalSsm implements SsmClient {
      */
     public void setThrottle(double callsPerSecond) {
         throttle = TokenBucket.perSecond(callsPerSecond);
+    }
+
+    /**
+     * Sends a {@code Parameter Store Change} event (JSON, as EventBridge delivers it) to {@code events}
+     * after every successful write from now on, replacing any earlier sink. Delivery is best effort,
+     * as on AWS: a failing sink never fails or undoes the write.
+     */
+    public void publishChangeEvents(Consumer<String> events) {
+        changeEvents = Objects.requireNonNull(events, "events");
     }
 
     /**
@@ -178,7 +200,7 @@ public final class LocalSsm implements SsmClient {
         }
         boolean overwrite = Boolean.TRUE.equals(request.overwrite());
         Instant now = clock.instant();
-        return file.update(state -> {
+        Written written = file.update(state -> {
             StoredParameter existing = state.get(name);
             if (existing != null && !overwrite) {
                 throw SsmErrors.alreadyExists();
@@ -207,8 +229,15 @@ public final class LocalSsm implements SsmClient {
             versions.add(new StoredVersion(number, type, secure ? secrets.encrypt(value) : value, keyId, description,
                     pattern, tier, now, List.of()));
             state.put(name, new StoredParameter(name, versions));
-            return PutParameterResponse.builder().version(number).tier(tier).build();
+            return new Written(PutParameterResponse.builder().version(number).tier(tier).build(),
+                    existing == null ? ParameterEvents.CREATE : ParameterEvents.UPDATE, type, description);
         });
+        publishChange(written.operation(), name, written.type(), written.description());
+        return written.response();
+    }
+
+    /** What a write returns, with what its change event needs to say. */
+    private record Written(PutParameterResponse response, String operation, String type, String description) {
     }
 
     @Override
@@ -303,12 +332,15 @@ public final class LocalSsm implements SsmClient {
     public DeleteParameterResponse deleteParameter(DeleteParameterRequest request) {
         admit();
         String name = ParameterNames.requireValid(request.name());
-        return file.update(state -> {
-            if (state.remove(name) == null) {
+        StoredVersion deleted = file.update(state -> {
+            StoredParameter removed = state.remove(name);
+            if (removed == null) {
                 throw SsmErrors.notFound(name);
             }
-            return DeleteParameterResponse.builder().build();
+            return removed.latest();
         });
+        publishChange(ParameterEvents.DELETE, name, deleted.type(), deleted.description());
+        return DeleteParameterResponse.builder().build();
     }
 
     @Override
@@ -319,14 +351,22 @@ public final class LocalSsm implements SsmClient {
             throw SsmErrors.validation("1 validation error detected: Value at 'names' failed to satisfy constraint: "
                     + "Member must have length less than or equal to 10 and greater than or equal to 1");
         }
-        return file.update(state -> {
-            List<String> deleted = new ArrayList<>();
-            List<String> invalid = new ArrayList<>();
+        Map<String, StoredVersion> deleted = new LinkedHashMap<>();
+        List<String> invalid = new ArrayList<>();
+        file.update(state -> {
             for (String name : names) {
-                (state.remove(name) != null ? deleted : invalid).add(name);
+                StoredParameter removed = state.remove(name);
+                if (removed != null) {
+                    deleted.put(name, removed.latest());
+                } else {
+                    invalid.add(name);
+                }
             }
-            return DeleteParametersResponse.builder().deletedParameters(deleted).invalidParameters(invalid).build();
+            return null;
         });
+        deleted.forEach((name, v) -> publishChange(ParameterEvents.DELETE, name, v.type(), v.description()));
+        return DeleteParametersResponse.builder().deletedParameters(List.copyOf(deleted.keySet()))
+                .invalidParameters(invalid).build();
     }
 
     @Override
@@ -338,7 +378,9 @@ public final class LocalSsm implements SsmClient {
             throw SsmErrors.validation("1 validation error detected: Value at 'labels' failed to satisfy constraint: "
                     + "Member must have length less than or equal to 10 and greater than or equal to 1");
         }
-        return file.update(state -> {
+        List<String> valid = labels.stream().filter(ParameterNames::isValidLabel).distinct().toList();
+        List<String> invalid = labels.stream().filter(l -> !ParameterNames.isValidLabel(l)).toList();
+        StoredVersion labelled = file.update(state -> {
             StoredParameter p = state.get(name);
             if (p == null) {
                 throw SsmErrors.notFound(name);
@@ -346,8 +388,6 @@ public final class LocalSsm implements SsmClient {
             long number = request.parameterVersion() == null ? p.latest().version() : request.parameterVersion();
             StoredVersion target = p.version(number)
                     .orElseThrow(() -> SsmErrors.versionNotFound(name, Long.toString(number)));
-            List<String> valid = labels.stream().filter(ParameterNames::isValidLabel).distinct().toList();
-            List<String> invalid = labels.stream().filter(l -> !ParameterNames.isValidLabel(l)).toList();
             Set<String> merged = new LinkedHashSet<>(target.labels());
             merged.addAll(valid);
             if (merged.size() > MAX_LABELS) {
@@ -357,8 +397,12 @@ public final class LocalSsm implements SsmClient {
                     ? v.withLabels(List.copyOf(merged))
                     : v.withLabels(v.labels().stream().filter(l -> !valid.contains(l)).toList())).toList();
             state.put(name, new StoredParameter(name, versions));
-            return LabelParameterVersionResponse.builder().invalidLabels(invalid).parameterVersion(number).build();
+            return target;
         });
+        if (!valid.isEmpty()) {
+            publishChange(ParameterEvents.LABEL, name, labelled.type(), labelled.description());
+        }
+        return LabelParameterVersionResponse.builder().invalidLabels(invalid).parameterVersion(labelled.version()).build();
     }
 
     @Override
@@ -381,6 +425,20 @@ public final class LocalSsm implements SsmClient {
             throw new UnsupportedOperationException("Run Command is off on this LocalSsm: call enableRunCommand first");
         }
         return running;
+    }
+
+    /** Best effort, as EventBridge delivery is: a failing sink never undoes a write that is already on disk. */
+    private void publishChange(String operation, String name, String type, String description) {
+        try {
+            changeEvents.accept(ParameterEvents.change(operation, name, type, description, clock.instant()));
+        } catch (RuntimeException e) {
+            System.err.println("localcloud: a Parameter Store Change event for " + name + " was not delivered: " + e);
+        }
+    }
+
+    /** The parameter's ARN: {@code name} after {@code parameter/}, without doubling its leading slash. */
+    static String arn(String name) {
+        return ARN_PREFIX + (name.startsWith("/") ? name : "/" + name);
     }
 
     private void admit() {
@@ -410,7 +468,7 @@ public final class LocalSsm implements SsmClient {
     private Parameter toParameter(String name, StoredVersion v, boolean decrypt, String selector) {
         return Parameter.builder().name(name).type(v.type()).value(reveal(v, decrypt)).version(v.version())
                 .selector(selector).lastModifiedDate(v.lastModified())
-                .arn(ARN_PREFIX + (name.startsWith("/") ? name : "/" + name)).dataType("text").build();
+                .arn(arn(name)).dataType("text").build();
     }
 
     private String reveal(StoredVersion v, boolean decrypt) {

@@ -8,51 +8,71 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.math.BigDecimal;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
-import software.amazon.awssdk.services.ssm.model.GetParametersByPathResponse;
-import software.amazon.awssdk.services.ssm.model.GetParametersResponse;
-import software.amazon.awssdk.services.ssm.model.Parameter;
-import software.amazon.awssdk.services.ssm.model.PutParameterResponse;
+import java.util.function.Supplier;
+import software.amazon.awssdk.core.SdkPojo;
+import software.amazon.awssdk.services.ssm.model.DeleteParameterRequest;
+import software.amazon.awssdk.services.ssm.model.GetCommandInvocationRequest;
+import software.amazon.awssdk.services.ssm.model.GetParameterHistoryRequest;
+import software.amazon.awssdk.services.ssm.model.GetParameterRequest;
+import software.amazon.awssdk.services.ssm.model.GetParametersByPathRequest;
+import software.amazon.awssdk.services.ssm.model.GetParametersRequest;
+import software.amazon.awssdk.services.ssm.model.ListCommandInvocationsRequest;
+import software.amazon.awssdk.services.ssm.model.ListCommandsRequest;
+import software.amazon.awssdk.services.ssm.model.PutParameterRequest;
+import software.amazon.awssdk.services.ssm.model.SendCommandRequest;
 import software.amazon.awssdk.services.ssm.model.SsmException;
+import software.amazon.awssdk.services.ssm.model.SsmRequest;
+import software.amazon.awssdk.services.ssm.model.SsmResponse;
 
 /**
  * A {@link LocalSsm} over HTTP on loopback, speaking SSM's AWS JSON 1.1 protocol ({@code POST /},
  * {@code X-Amz-Target: AmazonSSM.<Operation>}, {@code application/x-amz-json-1.1}), so the aws CLI in
- * instance sandboxes ({@code AWS_ENDPOINT_URL_SSM}) and SDK clients with an endpoint override reach
- * the same parameters as the functions.
+ * instance sandboxes ({@code AWS_ENDPOINT_URL_SSM}), SDK clients with an endpoint override and other
+ * processes (the CLI against {@code fleetpress local up}) reach the same parameters and commands as
+ * the functions, through the same {@link LocalSsm} code.
  *
- * <p>Operations: GetParameter, GetParameters, GetParametersByPath and PutParameter; any other answers
- * {@code UnknownOperationException}. Errors are AWS-shaped: status 400 and
- * {@code {"__type": code, "message": …}}. SigV4 signatures are not verified (any credentials are
- * accepted): the server listens on 127.0.0.1 only and serves local data.
+ * <p>Operations: GetParameter, GetParameters, GetParametersByPath, GetParameterHistory, PutParameter,
+ * DeleteParameter, SendCommand, ListCommands, ListCommandInvocations and GetCommandInvocation; any
+ * other answers {@code UnknownOperationException}. Request and response members are the API model's
+ * ({@link SsmJson}: PascalCase names, timestamps as epoch seconds). Errors are AWS-shaped: status 400
+ * and {@code {"__type": code, "message": …}}; a body whose members have the wrong JSON types answers
+ * {@code SerializationException}. SigV4 signatures are not verified (any credentials are accepted):
+ * the server listens on 127.0.0.1 only and serves local data.
  */
 public final class LocalSsmEndpoint implements AutoCloseable {
     private static final String TARGET_PREFIX = "AmazonSSM.";
     private static final String CONTENT_TYPE = "application/x-amz-json-1.1";
 
-    private final LocalSsm ssm;
     private final HttpServer server;
     private final ExecutorService executor;
     private final Map<String, Function<Json.Node, Object>> operations;
 
     private LocalSsmEndpoint(LocalSsm ssm) throws IOException {
-        this.ssm = ssm;
-        this.operations = Map.of(
-                "GetParameter", this::getParameter,
-                "GetParameters", this::getParameters,
-                "GetParametersByPath", this::getParametersByPath,
-                "PutParameter", this::putParameter);
+        this.operations = Map.ofEntries(
+                operation("GetParameter", GetParameterRequest.class, GetParameterRequest::builder, ssm::getParameter),
+                operation("GetParameters", GetParametersRequest.class, GetParametersRequest::builder, ssm::getParameters),
+                operation("GetParametersByPath", GetParametersByPathRequest.class, GetParametersByPathRequest::builder,
+                        ssm::getParametersByPath),
+                operation("GetParameterHistory", GetParameterHistoryRequest.class, GetParameterHistoryRequest::builder,
+                        ssm::getParameterHistory),
+                operation("PutParameter", PutParameterRequest.class, PutParameterRequest::builder, ssm::putParameter),
+                operation("DeleteParameter", DeleteParameterRequest.class, DeleteParameterRequest::builder,
+                        ssm::deleteParameter),
+                operation("SendCommand", SendCommandRequest.class, SendCommandRequest::builder, ssm::sendCommand),
+                operation("ListCommands", ListCommandsRequest.class, ListCommandsRequest::builder, ssm::listCommands),
+                operation("ListCommandInvocations", ListCommandInvocationsRequest.class,
+                        ListCommandInvocationsRequest::builder, ssm::listCommandInvocations),
+                operation("GetCommandInvocation", GetCommandInvocationRequest.class, GetCommandInvocationRequest::builder,
+                        ssm::getCommandInvocation));
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         this.executor = Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "localcloud-ssm-endpoint");
@@ -111,6 +131,8 @@ public final class LocalSsmEndpoint implements AutoCloseable {
                 send(exchange, 200, operation.apply(input));
             } catch (SsmException e) {
                 send(exchange, e.statusCode(), error(e.awsErrorDetails().errorCode(), e.awsErrorDetails().errorMessage()));
+            } catch (JsonException e) {
+                send(exchange, 400, error("SerializationException", String.valueOf(e.getMessage())));
             } catch (IllegalArgumentException | UnsupportedOperationException e) {
                 // Malformed input (a missing field, a wrong type): the service's own answer to it.
                 send(exchange, 400, error("ValidationException", String.valueOf(e.getMessage())));
@@ -120,70 +142,10 @@ public final class LocalSsmEndpoint implements AutoCloseable {
         }
     }
 
-    private Object getParameter(Json.Node in) {
-        Parameter p = ssm.getParameter(b -> b.name(in.text("Name")).withDecryption(flag(in, "WithDecryption")))
-                .parameter();
-        return Json.object("Parameter", parameter(p));
-    }
-
-    private Object getParameters(Json.Node in) {
-        List<String> names = in.get("Names").elements().stream().map(Json.Node::asText).toList();
-        GetParametersResponse r = ssm.getParameters(b -> b.names(names).withDecryption(flag(in, "WithDecryption")));
-        return Json.object("Parameters", r.parameters().stream().map(LocalSsmEndpoint::parameter).toList(),
-                "InvalidParameters", r.invalidParameters());
-    }
-
-    private Object getParametersByPath(Json.Node in) {
-        if (in.find("ParameterFilters").map(f -> !f.elements().isEmpty()).orElse(false)) {
-            throw ParameterNames.unsupported("ParameterFilters");
-        }
-        GetParametersByPathResponse r = ssm.getParametersByPath(b -> b.path(in.text("Path"))
-                .recursive(flag(in, "Recursive"))
-                .withDecryption(flag(in, "WithDecryption"))
-                .maxResults(in.find("MaxResults").map(n -> (int) n.asLong()).orElse(null))
-                .nextToken(in.findText("NextToken").orElse(null)));
-        Map<String, Object> out = Json.object("Parameters", r.parameters().stream().map(LocalSsmEndpoint::parameter).toList());
-        if (r.nextToken() != null) {
-            out.put("NextToken", r.nextToken());
-        }
-        return out;
-    }
-
-    private Object putParameter(Json.Node in) {
-        PutParameterResponse r = ssm.putParameter(b -> b.name(in.text("Name"))
-                .value(in.findText("Value").orElse(null))
-                .type(in.findText("Type").orElse(null))
-                .overwrite(flag(in, "Overwrite"))
-                .description(in.findText("Description").orElse(null))
-                .allowedPattern(in.findText("AllowedPattern").orElse(null))
-                .keyId(in.findText("KeyId").orElse(null))
-                .tier(in.findText("Tier").orElse(null))
-                .dataType(in.findText("DataType").orElse(null)));
-        return Json.object("Version", r.version(), "Tier", r.tierAsString());
-    }
-
-    private static Map<String, Object> parameter(Parameter p) {
-        Map<String, Object> out = Json.object(
-                "Name", p.name(),
-                "Type", p.typeAsString(),
-                "Value", p.value(),
-                "Version", p.version(),
-                "LastModifiedDate", epochSeconds(p.lastModifiedDate()),
-                "ARN", p.arn(),
-                "DataType", p.dataType());
-        if (p.selector() != null) {
-            out.put("Selector", p.selector());
-        }
-        return out;
-    }
-
-    /** JSON 1.1 timestamps are epoch seconds; BigDecimal keeps them out of exponent notation. */
-    private static BigDecimal epochSeconds(Instant t) {
-        return BigDecimal.valueOf(t.toEpochMilli()).movePointLeft(3);
-    }
-
-    private static boolean flag(Json.Node in, String name) {
-        return in.find(name).map(Json.Node::asBoolean).orElse(false);
+    /** One operation: the JSON body read into its request, run on the same LocalSsm code, its response written back. */
+    private static <Q extends SsmRequest> Map.Entry<String, Function<Json.Node, Object>> operation(String name,
+            Class<Q> requestType, Supplier<?> builder, Function<Q, ? extends SsmResponse> call) {
+        return Map.entry(name, in -> SsmJson.write(call.apply(requestType.cast(SsmJson.read(in, (SdkPojo) builder.get())))));
     }
 
     private static Map<String, Object> error(String code, String message) {

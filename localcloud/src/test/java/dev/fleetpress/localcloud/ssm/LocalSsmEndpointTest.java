@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fleetpress.json.Json;
 import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
@@ -26,6 +30,7 @@ import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.ssm.model.GetParametersResponse;
 import software.amazon.awssdk.services.ssm.model.Parameter;
 import software.amazon.awssdk.services.ssm.model.ParameterAlreadyExistsException;
+import software.amazon.awssdk.services.ssm.model.ParameterHistory;
 import software.amazon.awssdk.services.ssm.model.ParameterNotFoundException;
 import software.amazon.awssdk.services.ssm.model.ParameterType;
 
@@ -111,6 +116,102 @@ class LocalSsmEndpointTest {
 
         assertThat(r.parameters()).extracting(Parameter::value).containsExactly("1");
         assertThat(r.invalidParameters()).containsExactly("/b");
+    }
+
+    @Test
+    void putParameter_throughTheSdkWithOverwrite_addsVersionsGetParameterHistoryListsOldestFirst() {
+        client.putParameter(b -> b.name("/fp/db/password").value("first").type(ParameterType.SECURE_STRING)
+                .description("db"));
+        long second = client.putParameter(b -> b.name("/fp/db/password").value("second").type(ParameterType.SECURE_STRING)
+                .overwrite(true)).version();
+
+        List<ParameterHistory> history = client.getParameterHistory(b -> b.name("/fp/db/password").withDecryption(true))
+                .parameters();
+
+        assertThat(second).isEqualTo(2);
+        assertThat(history).extracting(ParameterHistory::version).containsExactly(1L, 2L);
+        assertThat(history).extracting(ParameterHistory::value).containsExactly("first", "second");
+        assertThat(history).allSatisfy(h -> {
+            assertThat(h.type()).isEqualTo(ParameterType.SECURE_STRING);
+            assertThat(h.description()).isEqualTo("db");
+            assertThat(h.keyId()).isEqualTo("alias/aws/ssm");
+            assertThat(h.lastModifiedDate()).isNotNull();
+            assertThat(h.lastModifiedUser()).isNotEmpty();
+        });
+    }
+
+    @Test
+    void getParameterHistory_throughTheSdkWithoutDecryption_returnsTheCiphertextNotTheValue() {
+        put("/fp/db/password", "s3cret", ParameterType.SECURE_STRING);
+
+        String value = client.getParameterHistory(b -> b.name("/fp/db/password")).parameters().get(0).value();
+
+        assertThat(value).isNotEmpty().doesNotContain("s3cret");
+    }
+
+    @Test
+    void getParameterHistory_throughTheSdkPaginator_returnsEveryVersion() {
+        for (int i = 0; i < 60; i++) {
+            String value = "v" + i;
+            ssm.putParameter(b -> b.name("/fp/busy").value(value).type(ParameterType.STRING).overwrite(true));
+        }
+
+        List<Long> versions = new ArrayList<>();
+        client.getParameterHistoryPaginator(b -> b.name("/fp/busy"))
+                .forEach(page -> page.parameters().forEach(p -> versions.add(p.version())));
+
+        assertThat(versions).hasSize(60).startsWith(1L).endsWith(60L);
+    }
+
+    @Test
+    void deleteParameter_throughTheSdk_deletesItAndAMissingOneThrowsParameterNotFound() {
+        put("/fp/gone", "x", ParameterType.STRING);
+
+        client.deleteParameter(b -> b.name("/fp/gone"));
+
+        assertThatThrownBy(() -> ssm.getParameter(b -> b.name("/fp/gone"))).isInstanceOf(ParameterNotFoundException.class);
+        assertThatThrownBy(() -> client.deleteParameter(b -> b.name("/fp/gone")))
+                .isInstanceOfSatisfying(ParameterNotFoundException.class,
+                        e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ParameterNotFound"));
+    }
+
+    @Test
+    void putParameter_throughTheSdk_publishesTheChangeEventFromThisProcess() {
+        List<String> events = new CopyOnWriteArrayList<>();
+        ssm.publishChangeEvents(events::add);
+
+        client.putParameter(b -> b.name("/fp/a").value("1").type(ParameterType.STRING));
+        client.putParameter(b -> b.name("/fp/a").value("2").type(ParameterType.STRING).overwrite(true));
+        client.deleteParameter(b -> b.name("/fp/a"));
+
+        assertThat(events).extracting(e -> Json.parse(e).text("detail", "operation")).containsExactly("Create", "Update", "Delete");
+    }
+
+    @Test
+    void handle_whenAMemberHasTheWrongJsonType_answersSerializationException() throws Exception {
+        HttpResponse<String> r = post("PutParameter", "{\"Name\":\"/fp/x\",\"Value\":42,\"Type\":\"String\"}");
+
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(Json.parse(r.body()).text("__type")).isEqualTo("SerializationException");
+        assertThat(Json.parse(r.body()).text("message")).contains("Value").contains("not a string");
+        assertThatThrownBy(() -> ssm.getParameter(b -> b.name("/fp/x"))).isInstanceOf(ParameterNotFoundException.class);
+    }
+
+    @Test
+    void handle_whenTheOperationIsNotServed_answersUnknownOperationException() throws Exception {
+        HttpResponse<String> r = post("CreateDocument", "{}");
+
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(Json.parse(r.body()).text("__type")).isEqualTo("UnknownOperationException");
+    }
+
+    private HttpResponse<String> post(String operation, String body) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(endpoint.endpoint().resolve("/"))
+                .header("X-Amz-Target", "AmazonSSM." + operation)
+                .header("Content-Type", "application/x-amz-json-1.1")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
+        return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
