@@ -9,7 +9,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.fleetpress.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -281,5 +284,47 @@ class ReleasePipelineTest {
         assertThatThrownBy(() -> world.pipeline.promote("production", release(A), "alice"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("not recorded");
+    }
+
+    @Test
+    void promote_whenTheGuardRefuses_leavesHeadAndPointerAlone() {
+        List<String> asked = new ArrayList<>();
+        PromotionGuard guard = (environment, target, force) -> {
+            asked.add(environment + " " + target.releaseId() + " force=" + force);
+            return target.releaseId().equals(release(A)) && !force ? Optional.of("database is newer") : Optional.empty();
+        };
+        ReleasePipeline guarded = ReleasePipeline.of(world.store, world.builds, world.pointers, guard, world.clock);
+        world.push(A, "staging");
+        world.buildSucceeds(A, buildId(1));
+        world.push(B, "production");
+        world.buildSucceeds(B, buildId(2));
+
+        PromotionResult refused = guarded.promote("production", release(A), "alice");
+        PromotionResult forced = guarded.promote("production", release(A), "alice", true);
+        PromotionResult repeat = guarded.promote("production", release(A), "alice");
+
+        assertThat(refused.kind()).isEqualTo(PromotionResult.Kind.REFUSED);
+        assertThat(refused.message()).isEqualTo("database is newer");
+        assertThat(forced.kind()).isEqualTo(PromotionResult.Kind.PROMOTED);
+        // Staying on the current release needs no consent, so the guard is not asked again.
+        assertThat(repeat.kind()).isEqualTo(PromotionResult.Kind.ALREADY_CURRENT);
+        assertThat(asked).containsExactly("production " + release(A) + " force=false", "production " + release(A) + " force=true");
+        assertThat(world.pointers.current("production")).contains(release(A));
+    }
+
+    @Test
+    void request_whenThePushIsRefusedByTheGuard_answersNoChange() {
+        ReleasePipeline guarded = ReleasePipeline.of(world.store, world.builds, world.pointers,
+                (environment, target, force) -> Optional.of("blocked"), world.clock);
+        world.push(A, "staging");
+        world.buildSucceeds(A, buildId(1));
+
+        BuildRequest push = new BuildRequest(release(A), ReleaseWorld.REPOSITORY, A, "refs/heads/main", "production",
+                "delivery-2", world.clock.instant());
+        RequestOutcome outcome = guarded.request(push);
+
+        assertThat(outcome.kind()).isEqualTo(RequestOutcome.Kind.NO_CHANGE);
+        assertThat(outcome.message()).isEqualTo("blocked");
+        assertThat(world.pointers.current("production")).isEmpty();
     }
 }

@@ -24,6 +24,16 @@ final class FakeFleetCommands implements GroupCommands, GroupMembers, CommandRun
     private final List<Command> upgrades = new ArrayList<>();
     private final Map<String, String> upgradeStatus = new ConcurrentHashMap<>();
     private final List<String> cancelled = new ArrayList<>();
+    private final java.util.Deque<String> presetIds = new java.util.ArrayDeque<>();
+
+    /** The next command (of either kind) gets {@code commandId}, as the fixtures name it. */
+    synchronized void nextCommandId(String commandId) {
+        presetIds.add(commandId);
+    }
+
+    private String newId() {
+        return presetIds.isEmpty() ? UUID.randomUUID().toString() : presetIds.poll();
+    }
 
     void inService(String group, String... instances) {
         groups.put(group, new TreeSet<>(List.of(instances)));
@@ -43,7 +53,7 @@ final class FakeFleetCommands implements GroupCommands, GroupMembers, CommandRun
 
     @Override
     public synchronized String send(GroupCommand command) {
-        String id = UUID.randomUUID().toString();
+        String id = newId();
         groupCommands.put(id, command);
         Map<String, String> pending = new TreeMap<>();
         groups.getOrDefault(command.group(), Set.of()).forEach(i -> pending.put(i, "Pending"));
@@ -80,7 +90,7 @@ final class FakeFleetCommands implements GroupCommands, GroupMembers, CommandRun
         if (notReady.contains(command.instanceId())) {
             return new NotReady(true, "InvalidInstanceId");
         }
-        String id = UUID.randomUUID().toString();
+        String id = newId();
         upgrades.add(command);
         upgradeStatus.put(id, "InProgress");
         return new Sent(id);

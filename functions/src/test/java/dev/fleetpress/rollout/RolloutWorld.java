@@ -44,9 +44,9 @@ final class RolloutWorld {
         }
     };
     final FleetGroups groups = FleetGroups.parse("production=" + GROUP + ",staging=fleetpress-staging");
-    final RolloutConfig config = new RolloutConfig(groups, "stack-bootstrap", "releases-bucket", "/fleetpress/stack",
+    final RolloutConfig config = new RolloutConfig(groups, "fleetpress-local-bootstrap", "fleetpress-local-releasebucket", "/fleetpress/fleetpress-local",
             "50%", "0", CLAIM_LEASE, RUN_LEASE,
-            new UpgradeConfig("stack-upgrade", "woocommerce=wc update", CLAIM_LEASE, RUN_LEASE, 3));
+            new UpgradeConfig("fleetpress-local-upgrade", "woocommerce=wc update", CLAIM_LEASE, RUN_LEASE, 3));
     final UpgradeGate gate = gateWith(ssm);
     final Rollouts rollouts = Rollouts.of(config, rolloutRecords, ssm, ssm, pointers, fleet, gate, alertSink,
             () -> UUID.randomUUID().toString(), clock);

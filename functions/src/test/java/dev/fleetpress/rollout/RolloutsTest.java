@@ -33,11 +33,11 @@ class RolloutsTest {
         assertThat(outcome.kind()).isEqualTo(RolloutOutcome.Kind.ACTIVATION_SENT);
         assertThat(world.ssm.activations()).singleElement().satisfies(c -> {
             assertThat(c.group()).isEqualTo(GROUP);
-            assertThat(c.document()).isEqualTo("stack-bootstrap");
+            assertThat(c.document()).isEqualTo("fleetpress-local-bootstrap");
             assertThat(c.maxConcurrency()).isEqualTo("50%");
             assertThat(c.maxErrors()).isEqualTo("0");
             assertThat(c.parameters()).containsEntry("ReleaseId", r2.value()).containsEntry("Environment", ENV)
-                    .containsEntry("ReleaseBucket", "releases-bucket").containsEntry("ParameterPrefix", "/fleetpress/stack");
+                    .containsEntry("ReleaseBucket", "fleetpress-local-releasebucket").containsEntry("ParameterPrefix", "/fleetpress/fleetpress-local");
         });
     }
 

@@ -35,7 +35,7 @@ class UpgradeGateTest {
         assertThat(outcome.kind()).isEqualTo(UpgradeOutcome.Kind.SENT);
         assertThat(world.ssm.upgrades()).singleElement().satisfies(c -> {
             assertThat(c.instanceId()).isEqualTo("i-0000000000000000a");
-            assertThat(c.document()).isEqualTo("stack-upgrade");
+            assertThat(c.document()).isEqualTo("fleetpress-local-upgrade");
             assertThat(c.parameters()).containsEntry("ReleaseId", r1.value()).containsEntry("Environment", ENV)
                     .containsEntry("PluginUpgraders", "woocommerce=wc update");
         });

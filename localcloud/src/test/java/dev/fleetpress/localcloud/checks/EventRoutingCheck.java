@@ -94,7 +94,7 @@ final class EventRoutingCheck {
                 return List.of(path + ": not an event EventBridge would deliver: " + e.getMessage());
             }
             if (isScheduledEvent(event)) {
-                reached.addAll(scheduledFunctions());
+                reached.addAll(scheduledFunctions(event));
             }
         } else if (isHttpApiRequest(event)) {
             reached = new TreeSet<>();
@@ -216,16 +216,29 @@ final class EventRoutingCheck {
                 && event.findText("detail-type").filter("Scheduled Event"::equals).isPresent();
     }
 
-    private Set<String> scheduledFunctions() {
-        Set<String> out = new LinkedHashSet<>();
+    /**
+     * A schedule's event names its rule in {@code resources} (SAM names the rule
+     * {@code <stack>-<Function><Event>}, as localcloud's scheduler does): the function of that rule,
+     * or every scheduled function when the fixture names no rule.
+     */
+    private Set<String> scheduledFunctions(Json.Node event) {
+        List<String> resources = event.find("resources").map(r -> r.elements().stream().map(Json.Node::asText).toList())
+                .orElse(List.of());
+        Set<String> all = new LinkedHashSet<>();
+        Set<String> named = new LinkedHashSet<>();
         for (FunctionSpec function : functions) {
             for (ScheduleTrigger schedule : function.schedules()) {
                 // With Input set the function gets that constant, not the Scheduled Event.
                 if (schedule.enabled() && schedule.input().isEmpty()) {
-                    out.add(function.logicalId());
+                    all.add(function.logicalId());
+                    String rule = "-" + function.logicalId() + schedule.eventName();
+                    if (resources.stream().anyMatch(r -> r.endsWith(rule))) {
+                        named.add(function.logicalId());
+                    }
                 }
             }
         }
-        return out;
+        boolean namesARule = resources.stream().anyMatch(r -> r.contains(":rule/"));
+        return namesARule ? named : all;
     }
 }
