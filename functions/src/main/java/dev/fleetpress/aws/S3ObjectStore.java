@@ -7,6 +7,7 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -14,6 +15,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -21,15 +23,18 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * The media bucket through S3. {@link #putIfVerified} uses a multipart upload of
  * {@value #PART_BYTES}-byte parts, completed only if the check passes once the body is read and
  * aborted otherwise (or on any failure), so a file that does not match its manifest is never visible
- * under its key; the role needs {@code s3:AbortMultipartUpload} for that. A missing key answers 404 only
- * when the role may {@code s3:ListBucket}; without it S3 answers 403 and this adapter fails, naming it.
+ * under its key; the role needs {@code s3:AbortMultipartUpload} for that. {@code s3:ListBucket} serves
+ * {@link #list} (the verification's ListObjectsV2) and makes a missing key answer 404; without it S3
+ * answers 403 and this adapter fails, naming it. ETags are handed out without S3's quotes.
  */
 public final class S3ObjectStore implements ObjectStore {
     /** S3's smallest part size is 5 MiB; 8 MiB keeps one part buffer small and 10,000 parts enough. */
@@ -57,7 +62,7 @@ public final class S3ObjectStore implements ObjectStore {
         try {
             HeadObjectResponse head = s3.headObject(b -> b.bucket(bucket).key(key));
             String sha = head.metadata().getOrDefault(SHA256_METADATA, "");
-            return Optional.of(new StoredObject(head.contentLength(), sha));
+            return Optional.of(new StoredObject(head.contentLength(), sha, unquoted(head.eTag())));
         } catch (NoSuchKeyException e) {
             return Optional.empty();
         } catch (S3Exception e) {
@@ -89,16 +94,15 @@ public final class S3ObjectStore implements ObjectStore {
     }
 
     @Override
-    public boolean putIfAbsent(String key, byte[] bytes, UploadHeaders headers) {
+    public Optional<String> putIfAbsent(String key, byte[] bytes, UploadHeaders headers) {
         try {
-            s3.putObject(b -> b.bucket(bucket).key(key).ifNoneMatch("*").contentType(headers.contentType())
-                    .cacheControl(headers.cacheControl()).metadata(Map.of(SHA256_METADATA, headers.sha256())),
-                    RequestBody.fromBytes(bytes));
-            return true;
+            return Optional.of(unquoted(s3.putObject(b -> b.bucket(bucket).key(key).ifNoneMatch("*")
+                    .contentType(headers.contentType()).cacheControl(headers.cacheControl())
+                    .metadata(Map.of(SHA256_METADATA, headers.sha256())), RequestBody.fromBytes(bytes)).eTag()));
         } catch (S3Exception e) {
             // 412: the key holds an object; 409: a concurrent conditional write to it won. Either way it exists.
             if (e.statusCode() == 412 || e.statusCode() == 409) {
-                return false;
+                return Optional.empty();
             }
             throw failure("PutObject", key, e);
         } catch (SdkException e) {
@@ -107,19 +111,19 @@ public final class S3ObjectStore implements ObjectStore {
     }
 
     @Override
-    public void put(String key, byte[] bytes, UploadHeaders headers) {
+    public String put(String key, byte[] bytes, UploadHeaders headers) {
         try {
-            s3.putObject(b -> b.bucket(bucket).key(key).contentType(headers.contentType())
+            return unquoted(s3.putObject(b -> b.bucket(bucket).key(key).contentType(headers.contentType())
                     .cacheControl(headers.cacheControl()).metadata(Map.of(SHA256_METADATA, headers.sha256())),
-                    RequestBody.fromBytes(bytes));
+                    RequestBody.fromBytes(bytes)).eTag());
         } catch (SdkException e) {
             throw failure("PutObject", key, e);
         }
     }
 
     @Override
-    public boolean putIfVerified(String key, InputStream body, long size, UploadHeaders headers,
-                                 BooleanSupplier verified) {
+    public Optional<String> putIfVerified(String key, InputStream body, long size, UploadHeaders headers,
+                                          BooleanSupplier verified) {
         String uploadId;
         try {
             uploadId = s3.createMultipartUpload(b -> b.bucket(bucket).key(key).contentType(headers.contentType())
@@ -147,12 +151,12 @@ public final class S3ObjectStore implements ObjectStore {
                 }
             }
             if (!verified.getAsBoolean()) {
-                return false;
+                return Optional.empty();
             }
-            s3.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)
-                    .multipartUpload(m -> m.parts(parts)));
+            String eTag = s3.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)
+                    .multipartUpload(m -> m.parts(parts))).eTag();
             completed = true;
-            return true;
+            return Optional.of(unquoted(eTag));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (SdkException e) {
@@ -162,6 +166,43 @@ public final class S3ObjectStore implements ObjectStore {
                 abort(key, uploadId);
             }
         }
+    }
+
+    @Override
+    public void list(String prefix, String startAfter, Predicate<ListedObject> each) {
+        String token = null;
+        do {
+            ListObjectsV2Response page;
+            try {
+                String from = token;
+                page = s3.listObjectsV2(b -> {
+                    b.bucket(bucket).prefix(prefix);
+                    if (from != null) {
+                        b.continuationToken(from);
+                    } else if (!startAfter.isEmpty()) {
+                        b.startAfter(startAfter);
+                    }
+                });
+            } catch (SdkException e) {
+                throw failure("ListObjectsV2", prefix, e);
+            }
+            for (S3Object o : page.contents()) {
+                // Without a time the object counts as changed since, so the verification asks HeadObject.
+                Instant modified = o.lastModified() == null ? Instant.MAX : o.lastModified();
+                if (!each.test(new ListedObject(o.key(), o.size(), unquoted(o.eTag()), modified))) {
+                    return;
+                }
+            }
+            token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
+        } while (token != null);
+    }
+
+    /** S3 quotes ETags in its answers; the store hands them out bare (and "" for none). */
+    static String unquoted(String eTag) {
+        if (eTag == null) {
+            return "";
+        }
+        return eTag.length() >= 2 && eTag.startsWith("\"") && eTag.endsWith("\"") ? eTag.substring(1, eTag.length() - 1) : eTag;
     }
 
     private void abort(String key, String uploadId) {

@@ -8,6 +8,7 @@ import dev.fleetpress.json.JsonException;
 import dev.fleetpress.ledger.Ledger;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -20,8 +21,8 @@ import java.util.Objects;
  * event at least once and in any order.
  * <ul>
  *   <li>{@link #onShardCreated}: if the shard already has a result (a duplicate event) nothing is
- *   imported; otherwise the shard is imported against its manifest and its result written with
- *   create-if-absent. A crash before the result leaves none, so the retried event imports the shard
+ *   imported; otherwise the shard is imported against its manifest, the ETags of its objects recorded
+ *   ({@link StoredEntries}) and its result written with create-if-absent. A crash before the result leaves none, so the retried event imports the shard
  *   again, skipping the files already stored with their sha256. Then the migration is checked for
  *   completion.</li>
  *   <li>{@link #onMigrationCreated}: checks for completion, since migration.json may arrive after the
@@ -62,7 +63,9 @@ public final class MediaImport {
         }
         ShardResult result;
         try {
-            result = importShard(migrationId, shard);
+            ShardImporter.Imported imported = importShard(migrationId, shard);
+            record(imported.stored());
+            result = imported.result();
         } catch (JsonException e) {
             // The export wrote a manifest this import cannot read: record it, so the report shows the loss.
             result = unreadable(migrationId, shard, e.getMessage());
@@ -89,7 +92,14 @@ public final class MediaImport {
         return new MediaOutcome("CHECKED", "migration.json arrived; report " + report, keys);
     }
 
-    private ShardResult importShard(String migrationId, int shard) {
+    /** Before the result, so that a result always has its record (a crash in between leaves no result). */
+    private void record(StoredEntries stored) {
+        byte[] json = stored.toJson().getBytes(StandardCharsets.UTF_8);
+        store.put(MigrationKeys.storedEntries(stored.migrationId(), stored.shard()), json,
+                new ObjectStore.UploadHeaders("application/json", "no-store", ShardImporter.sha256(json)));
+    }
+
+    private ShardImporter.Imported importShard(String migrationId, int shard) {
         String manifestKey = MigrationKeys.shardManifest(migrationId, shard);
         ShardManifest manifest = StoredJson.read(store, manifestKey, MigrationVerifier.MAX_MANIFEST_BYTES)
                 .map(json -> ShardManifest.parse(json, migrationId, shard))

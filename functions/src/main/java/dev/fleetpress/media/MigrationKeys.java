@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
  * _migration/&lt;id&gt;/shard-NNNNN.json          the shard's manifest (written before its tar)
  * _migration/&lt;id&gt;/shard-NNNNN.tar           the shard: plain POSIX/GNU tar, paths relative to uploads/
  * _migration/&lt;id&gt;/migration.json            written once every shard is uploaded
+ * _migration/&lt;id&gt;/stored/shard-NNNNN.json   written here: the ETag of each entry's object, before the result
  * _migration/&lt;id&gt;/results/shard-NNNNN.json  written here, once per shard
  * _migration/&lt;id&gt;/report.json               written here, once per migration
  * </pre>
@@ -67,6 +68,11 @@ public final class MigrationKeys {
 
     public static String migrationManifest(String id) {
         return ROOT + requireId(id) + "/migration.json";
+    }
+
+    /** The ETags the shard's import wrote or found ({@link StoredEntries}). */
+    public static String storedEntries(String id, int shard) {
+        return ROOT + requireId(id) + "/stored/shard-" + number(shard) + ".json";
     }
 
     /** The result's ledger key (relative to {@link #ROOT}, where the import's ledger lives). */

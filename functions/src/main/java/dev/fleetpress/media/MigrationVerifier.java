@@ -13,21 +13,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * Closes a migration: once {@code migration.json} exists and every one of its shards has a result, checks
- * every manifest entry (HeadObject: present under the uploads prefix with the manifest's sha256, or
- * listed as rejected in its shard's result) and writes {@code _migration/<id>/report.json} once, through
- * the ledger's create-if-absent. Safe to call any number of times, concurrently and in any order of
+ * every manifest entry (present under the uploads prefix with the manifest's size and sha256, see
+ * {@link EntryCheck}, or listed as rejected in its shard's result) and writes
+ * {@code _migration/<id>/report.json} once, through the ledger's create-if-absent. Safe to call any number of times, concurrently and in any order of
  * arrival: until the last result exists it answers {@link Waiting}, afterwards {@link AlreadyReported}.
  *
  * <p>The report: {@code {"formatVersion":1,"migrationId","environment","exportedAt","shards","files",
  * "entries","verified","imported","skipped","rejected":[{"shard","path","reason"}],"missing":[{"shard",
- * "path","reason"}],"bytes","startedAt","finishedAt","durationSeconds","complete"}}. {@code missing}
+ * "path","reason"}],"bytes","verifiedBy":{"listing","headObject","listings","listedKeys"},"startedAt","finishedAt",
+ * "durationSeconds","complete"}}. {@code missing}
  * must be empty: an entry there was neither imported nor rejected (or a shard manifest was unreadable, or
  * the manifests list fewer files than migration.json counts), and {@code complete} is then false.
  */
@@ -86,53 +85,48 @@ public final class MigrationVerifier {
     private Completion report(MigrationManifest migration, Map<Integer, ShardResult> results) {
         List<Object> rejected = new ArrayList<>();
         List<Object> missing = new ArrayList<>();
+        List<EntryCheck.Entry> toCheck = new ArrayList<>();
         long entries = 0;
-        long verified = 0;
-        ExecutorService heads = Executors.newFixedThreadPool(config.parallelism(), r -> {
+        for (Map.Entry<Integer, ShardResult> e : results.entrySet()) {
+            int shard = e.getKey();
+            Map<String, String> rejectedPaths = new HashMap<>();
+            for (Rejection r : e.getValue().rejected()) {
+                rejected.add(Json.object("shard", shard, "path", r.path(), "reason", r.reason()));
+                rejectedPaths.putIfAbsent(r.path(), r.reason());
+            }
+            ShardManifest manifest;
+            try {
+                manifest = StoredJson.read(store, MigrationKeys.shardManifest(migration.migrationId(), shard),
+                                MAX_MANIFEST_BYTES)
+                        .map(json -> ShardManifest.parse(json, migration.migrationId(), shard))
+                        .orElseThrow(() -> new JsonException("the shard manifest is gone"));
+            } catch (JsonException ex) {
+                missing.add(Json.object("shard", shard,
+                        "path", MigrationKeys.shardManifest(migration.migrationId(), shard),
+                        "reason", "cannot check this shard's entries: " + ex.getMessage()));
+                continue;
+            }
+            StoredEntries stored = stored(migration.migrationId(), shard);
+            for (ManifestEntry entry : manifest.entries()) {
+                entries++;
+                if (!rejectedPaths.containsKey(entry.path())) {
+                    toCheck.add(new EntryCheck.Entry(shard, entry, stored.eTag(entry.path()), e.getValue().finishedAt()));
+                }
+            }
+        }
+        EntryCheck.Outcome checked;
+        ExecutorService pool = Executors.newFixedThreadPool(config.parallelism(), r -> {
             Thread t = new Thread(r, "media-verify");
             t.setDaemon(true);
             return t;
         });
         try {
-            for (Map.Entry<Integer, ShardResult> e : results.entrySet()) {
-                int shard = e.getKey();
-                Map<String, String> rejectedPaths = new HashMap<>();
-                for (Rejection r : e.getValue().rejected()) {
-                    rejected.add(Json.object("shard", shard, "path", r.path(), "reason", r.reason()));
-                    rejectedPaths.putIfAbsent(r.path(), r.reason());
-                }
-                ShardManifest manifest;
-                try {
-                    manifest = StoredJson.read(store, MigrationKeys.shardManifest(migration.migrationId(), shard),
-                                    MAX_MANIFEST_BYTES)
-                            .map(json -> ShardManifest.parse(json, migration.migrationId(), shard))
-                            .orElseThrow(() -> new JsonException("the shard manifest is gone"));
-                } catch (JsonException ex) {
-                    missing.add(Json.object("shard", shard,
-                            "path", MigrationKeys.shardManifest(migration.migrationId(), shard),
-                            "reason", "cannot check this shard's entries: " + ex.getMessage()));
-                    continue;
-                }
-                List<Future<String>> checks = new ArrayList<>();
-                List<ManifestEntry> checked = new ArrayList<>();
-                for (ManifestEntry entry : manifest.entries()) {
-                    entries++;
-                    if (!rejectedPaths.containsKey(entry.path())) {
-                        checked.add(entry);
-                        checks.add(heads.submit(() -> problem(entry)));
-                    }
-                }
-                for (int i = 0; i < checks.size(); i++) {
-                    String problem = await(checks.get(i));
-                    if (problem == null) {
-                        verified++;
-                    } else {
-                        missing.add(Json.object("shard", shard, "path", checked.get(i).path(), "reason", problem));
-                    }
-                }
-            }
+            checked = new EntryCheck(store, config.rules(), pool).check(toCheck);
         } finally {
-            heads.shutdownNow();
+            pool.shutdownNow();
+        }
+        for (EntryCheck.Problem p : checked.problems()) {
+            missing.add(Json.object("shard", p.entry().shard(), "path", p.entry().manifest().path(), "reason", p.reason()));
         }
         if (entries != migration.files()) {
             missing.add(Json.object("shard", 0, "path", MigrationKeys.migrationManifest(migration.migrationId()),
@@ -149,12 +143,14 @@ public final class MigrationVerifier {
         report.put("shards", migration.shards());
         report.put("files", migration.files());
         report.put("entries", entries);
-        report.put("verified", verified);
+        report.put("verified", checked.verified());
         report.put("imported", results.values().stream().mapToLong(ShardResult::imported).sum());
         report.put("skipped", results.values().stream().mapToLong(ShardResult::skipped).sum());
         report.put("rejected", rejected);
         report.put("missing", missing);
         report.put("bytes", results.values().stream().mapToLong(ShardResult::bytes).sum());
+        report.put("verifiedBy", Json.object("listing", checked.byListing(), "headObject", checked.byHeadObject(),
+                "listings", checked.listings(), "listedKeys", checked.listedKeys()));
         report.put("startedAt", started.toString());
         report.put("finishedAt", finished.toString());
         report.put("durationSeconds", Duration.between(started, finished).toSeconds());
@@ -162,34 +158,17 @@ public final class MigrationVerifier {
         if (!ledger.createIfAbsent(MigrationKeys.reportLedgerKey(migration.migrationId()), Json.write(report))) {
             return new AlreadyReported();
         }
-        return new Reported(verified, rejected.size(), missing.size());
+        return new Reported(checked.verified(), rejected.size(), missing.size());
     }
 
-    /** Null when the entry is in S3 with its sha256, else what is wrong. */
-    private String problem(ManifestEntry entry) {
-        Optional<String> refusal = config.rules().check(entry.path());
-        if (refusal.isPresent()) {
-            return "not importable (" + refusal.get() + ") yet not listed as rejected";
-        }
-        Optional<ObjectStore.StoredObject> stored = store.head(config.rules().key(entry.path()));
-        if (stored.isEmpty()) {
-            return "not in S3";
-        }
-        String sha = stored.get().sha256();
-        return sha.equals(entry.sha256()) ? null : "in S3 with sha256 '" + sha + "', not the manifest's " + entry.sha256();
-    }
-
-    private static String await(Future<String> check) {
+    /** The shard's recorded ETags; none (every entry then costs a HeadObject) when absent or unreadable. */
+    private StoredEntries stored(String migrationId, int shard) {
         try {
-            return check.get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new ObjectStoreException("verification failed: " + e.getCause(), e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ObjectStoreException("interrupted while verifying the migration");
+            return StoredJson.read(store, MigrationKeys.storedEntries(migrationId, shard), MAX_MANIFEST_BYTES)
+                    .map(json -> StoredEntries.parse(json, migrationId, shard))
+                    .orElse(StoredEntries.none(migrationId, shard));
+        } catch (JsonException e) {
+            return StoredEntries.none(migrationId, shard);
         }
     }
 }

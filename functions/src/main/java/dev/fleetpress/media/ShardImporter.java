@@ -9,13 +9,16 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -23,7 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
@@ -34,11 +37,12 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * {@code sha256} user metadata.
  *
  * <p>Every entry is checked against the manifest before it becomes visible: an entry up to
- * {@link MediaConfig#inMemoryBytes()} is read into memory and hashed on the reading thread, then put by
+ * {@link MediaConfig#inMemoryBytes()} is read into memory by the reading thread, then hashed and put by
  * one of {@link MediaConfig#parallelism()} workers; a larger one (the tar can only be read in order) is
  * streamed on the reading thread through {@link ObjectStore#putIfVerified}, which makes it visible only
  * if its bytes match. A permit per put bounds both the puts in flight and the buffers held to
- * {@code parallelism}. A file already stored with the manifest's sha256 is skipped.
+ * {@code parallelism}. A file already stored with the manifest's size and sha256 is skipped. The ETag
+ * of every object written or skipped is kept for the verification ({@link StoredEntries}).
  *
  * <p>Entries are rejected, with a reason, rather than written when they are links, devices, FIFOs or
  * anything but a regular file, when {@link EntryRules} refuses their path, when they are not in the
@@ -62,8 +66,12 @@ public final class ShardImporter {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
+    /** What importing a shard produced: its result, and the ETags of the objects its entries are now. */
+    public record Imported(ShardResult result, StoredEntries stored) {
+    }
+
     /** Imports the tar read from {@code shard} (which the caller closes) against {@code manifest}. */
-    public ShardResult importShard(ShardManifest manifest, InputStream shard) {
+    public Imported importShard(ShardManifest manifest, InputStream shard) {
         Instant started = clock.instant();
         Run run = new Run(manifest);
         ExecutorService workers = Executors.newFixedThreadPool(config.parallelism(), new WorkerThreads());
@@ -72,7 +80,7 @@ public final class ShardImporter {
         } finally {
             stop(workers);
         }
-        return run.finish(started, clock.instant());
+        return run.finish(manifest.migrationId(), started, clock.instant());
     }
 
     private static void stop(ExecutorService workers) {
@@ -88,11 +96,15 @@ public final class ShardImporter {
         }
     }
 
-    /** The state of one shard's import. */
+    /**
+     * The state of one shard's import. The reading thread owns {@code expected}, {@code handled} and
+     * {@code lastPath}; workers add to the rest, which {@link #finish} reads once they have stopped.
+     */
     private final class Run {
         private final Map<String, ManifestEntry> expected = new LinkedHashMap<>();
         private final Set<String> handled = new HashSet<>();
-        private final List<Rejection> rejected = new ArrayList<>();
+        private final List<Rejection> rejected = Collections.synchronizedList(new ArrayList<>());
+        private final Map<String, String> eTags = new ConcurrentHashMap<>();
         private final AtomicLong imported = new AtomicLong();
         private final AtomicLong skipped = new AtomicLong();
         private final AtomicLong bytes = new AtomicLong();
@@ -157,15 +169,15 @@ public final class ShardImporter {
                     handled.remove(path);
                     throw e;
                 }
-                String actual = sha256(content);
-                if (!actual.equals(promised.sha256())) {
-                    permits.release();
-                    reject(path, mismatch(actual, promised));
-                    return;
-                }
+                // The worker hashes, so that the reading thread only reads: it is the one thread per shard.
                 workers.execute(() -> {
                     try {
-                        storeSmall(key, promised, content, headers);
+                        String actual = sha256(content);
+                        if (actual.equals(promised.sha256())) {
+                            storeSmall(key, promised, content, headers);
+                        } else {
+                            reject(path, mismatch(actual, promised));
+                        }
                     } catch (RuntimeException e) {
                         failure.compareAndSet(null, e);
                     } finally {
@@ -193,37 +205,48 @@ public final class ShardImporter {
 
         /**
          * A fresh import is one conditional PutObject; only when the key already holds an object does
-         * it look at its sha256: the same file is skipped, another one is replaced (the migration's
-         * source is what the site had).
+         * it look at it: the same file (size and sha256) is skipped, another one is replaced (the
+         * migration's source is what the site had).
          */
         private void storeSmall(String key, ManifestEntry promised, byte[] content, ObjectStore.UploadHeaders headers) {
-            if (!store.putIfAbsent(key, content, headers)) {
-                if (store.head(key).filter(o -> o.sha256().equals(promised.sha256())).isPresent()) {
+            Optional<String> written = store.putIfAbsent(key, content, headers);
+            if (written.isEmpty()) {
+                Optional<ObjectStore.StoredObject> present = sameFile(key, promised);
+                if (present.isPresent()) {
                     skipped.incrementAndGet();
+                    eTags.put(promised.path(), present.get().eTag());
                     return;
                 }
-                store.put(key, content, headers);
+                written = Optional.of(store.put(key, content, headers));
             }
             imported.incrementAndGet();
             bytes.addAndGet(promised.size());
+            eTags.put(promised.path(), written.get());
         }
 
         /**
          * Skips when the key already holds the promised file; otherwise runs {@code put}, which answers
-         * whether it wrote. False only when {@code put} refused to write.
+         * the written object's ETag, or empty when it refused to write. False only then.
          */
-        private boolean store(String key, ManifestEntry promised, BooleanSupplier put) {
-            boolean present = store.head(key).filter(o -> o.sha256().equals(promised.sha256())).isPresent();
-            if (present) {
+        private boolean store(String key, ManifestEntry promised, Supplier<Optional<String>> put) {
+            Optional<ObjectStore.StoredObject> present = sameFile(key, promised);
+            if (present.isPresent()) {
                 skipped.incrementAndGet();
+                eTags.put(promised.path(), present.get().eTag());
                 return true;
             }
-            if (!put.getAsBoolean()) {
+            Optional<String> written = put.get();
+            if (written.isEmpty()) {
                 return false;
             }
             imported.incrementAndGet();
             bytes.addAndGet(promised.size());
+            eTags.put(promised.path(), written.get());
             return true;
+        }
+
+        private Optional<ObjectStore.StoredObject> sameFile(String key, ManifestEntry promised) {
+            return store.head(key).filter(o -> o.size() == promised.size() && o.sha256().equals(promised.sha256()));
         }
 
         private String refusal(String path, TarArchiveEntry entry) {
@@ -297,7 +320,7 @@ public final class ShardImporter {
             rejected.add(new Rejection(path, reason));
         }
 
-        ShardResult finish(Instant started, Instant finished) {
+        Imported finish(String migrationId, Instant started, Instant finished) {
             throwIfWorkerFailed();
             String after = lastPath == null ? "its start" : lastPath;
             for (String path : expected.keySet()) {
@@ -305,7 +328,16 @@ public final class ShardImporter {
                     reject(path, "shard truncated or corrupt after " + after);
                 }
             }
-            return new ShardResult(shard, imported.get(), skipped.get(), rejected, bytes.get(), started, finished);
+            // In manifest order, whichever worker finished first.
+            Map<String, String> stored = new LinkedHashMap<>();
+            for (String path : expected.keySet()) {
+                String eTag = eTags.get(path);
+                if (eTag != null) {
+                    stored.put(path, eTag);
+                }
+            }
+            return new Imported(new ShardResult(shard, imported.get(), skipped.get(), rejected, bytes.get(), started,
+                    finished), new StoredEntries(migrationId, shard, stored));
         }
     }
 

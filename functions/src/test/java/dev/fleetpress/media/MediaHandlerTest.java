@@ -138,6 +138,36 @@ class MediaHandlerTest {
     }
 
     @Test
+    void handleRequest_whenTheImportRecordedEveryETag_verifiesByListingWithoutHeadObject() {
+        byte[] present = utf8("already there");
+        store.putWithSha(PREFIX + "present.jpg", present, ShardImporter.sha256(present));
+        upload(1, new Shards().file("a.jpg", utf8("a")).file("2024/05/b.jpg", utf8("b")).file("present.jpg", present));
+        uploadMigration(1, 3);
+        handle(shardEvent(1));
+
+        Json.Node report = Json.parse(report());
+
+        assertThat(report.get("complete").asBoolean()).isTrue();
+        assertThat(report.get("skipped").asLong()).isEqualTo(1);
+        assertThat(report.get("verifiedBy", "listing").asLong()).isEqualTo(3);
+        assertThat(report.get("verifiedBy", "headObject").asLong()).isZero();
+    }
+
+    @Test
+    void handleRequest_whenTheETagRecordIsGone_verifiesByHeadObject() {
+        upload(1, new Shards().file("a.jpg", utf8("a")));
+        handle(shardEvent(1));
+        store.remove(MigrationKeys.storedEntries(ID, 1));
+        uploadMigration(1, 1);
+
+        handle(fixture("media/s3-migration-complete.json"));
+
+        Json.Node report = Json.parse(report());
+        assertThat(report.get("complete").asBoolean()).isTrue();
+        assertThat(report.get("verifiedBy", "headObject").asLong()).isEqualTo(1);
+    }
+
+    @Test
     void handleRequest_whenReportExists_writesNothingMore() {
         upload(1, new Shards().file("a.jpg", utf8("a")));
         uploadMigration(1, 1);

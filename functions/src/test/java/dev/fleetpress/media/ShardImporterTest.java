@@ -23,7 +23,7 @@ class ShardImporterTest {
     private ShardResult importShard(Shards shards, MediaConfig config) {
         byte[] tar = shards.tar();
         return new ShardImporter(store, config, CLOCK)
-                .importShard(shards.parsedManifest(ID, 1), new ByteArrayInputStream(tar));
+                .importShard(shards.parsedManifest(ID, 1), new ByteArrayInputStream(tar)).result();
     }
 
     private ShardResult importShard(Shards shards) {
@@ -69,6 +69,31 @@ class ShardImporterTest {
         assertThat(result.skipped()).isEqualTo(1);
         assertThat(result.imported()).isEqualTo(1);
         assertThat(store.puts()).isEqualTo(1);
+    }
+
+    @Test
+    void importShard_whenFilesAreWrittenOrSkipped_recordsTheETagOfEachObject() {
+        byte[] present = utf8("jpeg bytes");
+        store.putWithSha(PREFIX + "a.jpg", present, ShardImporter.sha256(present));
+        Shards shards = new Shards().file("a.jpg", present).file("b.jpg", utf8("b")).file("../evil.jpg", utf8("x"));
+
+        StoredEntries stored = new ShardImporter(store, config(4, 1024), CLOCK)
+                .importShard(shards.parsedManifest(ID, 1), new ByteArrayInputStream(shards.tar())).stored();
+
+        assertThat(stored.eTags()).containsOnlyKeys("a.jpg", "b.jpg");
+        assertThat(stored.eTag("a.jpg")).isEqualTo(store.object(PREFIX + "a.jpg").orElseThrow().eTag());
+        assertThat(stored.eTag("b.jpg")).isEqualTo(store.object(PREFIX + "b.jpg").orElseThrow().eTag());
+    }
+
+    @Test
+    void importShard_whenStoredObjectHasOtherSize_replacesIt() {
+        byte[] photo = utf8("jpeg bytes");
+        store.putWithSha(PREFIX + "a.jpg", utf8("jpeg bytes, cut"), ShardImporter.sha256(photo));
+
+        ShardResult result = importShard(new Shards().file("a.jpg", photo));
+
+        assertThat(result.imported()).isEqualTo(1);
+        assertThat(store.object(PREFIX + "a.jpg").orElseThrow().bytes()).isEqualTo(photo);
     }
 
     @Test
@@ -201,7 +226,7 @@ class ShardImporterTest {
         byte[] cut = Arrays.copyOf(tar, header(tar, "two.jpg") + 512 + 1000);
 
         ShardResult result = new ShardImporter(store, config(4, 1024 * 1024), CLOCK)
-                .importShard(shards.parsedManifest(ID, 1), new ByteArrayInputStream(cut));
+                .importShard(shards.parsedManifest(ID, 1), new ByteArrayInputStream(cut)).result();
 
         assertThat(result.imported()).isEqualTo(1);
         assertThat(result.rejected()).extracting(Rejection::path).containsExactlyInAnyOrder("two.jpg", "three.jpg");
@@ -219,7 +244,7 @@ class ShardImporterTest {
         Arrays.fill(tar, header + 100, header + 156, (byte) 'Z');
 
         ShardResult result = new ShardImporter(store, config(4, 1024), CLOCK)
-                .importShard(shards.parsedManifest(ID, 1), new ByteArrayInputStream(tar));
+                .importShard(shards.parsedManifest(ID, 1), new ByteArrayInputStream(tar)).result();
 
         assertThat(result.imported()).isEqualTo(1);
         assertThat(result.rejected()).singleElement().satisfies(r -> {
