@@ -12,11 +12,13 @@ import java.util.TreeMap;
  * moved by compare-and-swap. A rollout for a higher pointer version replaces it; the replaced one is
  * kept as history under {@code rollouts/<env>/history/}.
  *
+ * @param attempt   activation commands sent for this version: a second one covers instances that an
+ *                  instance leaving the group kept from running (SSM stops on the first error)
  * @param instances the activation's per-instance statuses, as SSM reported them (empty until it ends)
  */
-public record RolloutRecord(String environment, String release, long pointerVersion, RolloutState state, String owner,
-                            Instant leaseUntil, String commandId, Map<String, String> instances, String reason,
-                            Instant startedAt, Instant updatedAt) {
+public record RolloutRecord(String environment, String release, long pointerVersion, RolloutState state, int attempt,
+                            String owner, Instant leaseUntil, String commandId, Map<String, String> instances,
+                            String reason, Instant startedAt, Instant updatedAt) {
     public RolloutRecord {
         Objects.requireNonNull(environment, "environment");
         Objects.requireNonNull(release, "release");
@@ -32,7 +34,7 @@ public record RolloutRecord(String environment, String release, long pointerVers
 
     static RolloutRecord starting(String environment, String release, long pointerVersion, String owner, Instant now,
                                   Instant leaseUntil) {
-        return new RolloutRecord(environment, release, pointerVersion, RolloutState.STARTING, owner, leaseUntil, "",
+        return new RolloutRecord(environment, release, pointerVersion, RolloutState.STARTING, 0, owner, leaseUntil, "",
                 Map.of(), "pointer version " + pointerVersion + " names " + release, now, now);
     }
 
@@ -41,18 +43,24 @@ public record RolloutRecord(String environment, String release, long pointerVers
     }
 
     RolloutRecord retaken(String newOwner, Instant now, Instant lease) {
-        return new RolloutRecord(environment, release, pointerVersion, RolloutState.STARTING, newOwner, lease, "",
+        return new RolloutRecord(environment, release, pointerVersion, RolloutState.STARTING, attempt, newOwner, lease, "",
                 Map.of(), "taken over from " + owner + ", whose lease expired at " + leaseUntil, startedAt, now);
     }
 
     RolloutRecord activating(String command, Instant now, Instant lease) {
-        return new RolloutRecord(environment, release, pointerVersion, RolloutState.ACTIVATING, owner, lease, command,
-                Map.of(), "activation command " + command + " sent", startedAt, now);
+        return new RolloutRecord(environment, release, pointerVersion, RolloutState.ACTIVATING, attempt + 1, owner, lease,
+                command, Map.of(), "activation command " + command + " sent (attempt " + (attempt + 1) + ")", startedAt, now);
     }
 
     RolloutRecord ended(RolloutState next, Map<String, String> statuses, String why, Instant now) {
-        return new RolloutRecord(environment, release, pointerVersion, next, owner, now, commandId, statuses, why,
+        return new RolloutRecord(environment, release, pointerVersion, next, attempt, owner, now, commandId, statuses, why,
                 startedAt, now);
+    }
+
+    /** Back to STARTING under a new owner, to send another activation command for the same version. */
+    RolloutRecord again(String newOwner, Instant now, Instant lease, String why) {
+        return new RolloutRecord(environment, release, pointerVersion, RolloutState.STARTING, attempt, newOwner, lease, "",
+                instances, why, startedAt, now);
     }
 
     String toJson() {
@@ -61,7 +69,7 @@ public record RolloutRecord(String environment, String release, long pointerVers
 
     Map<String, Object> fields() {
         Map<String, Object> out = new LinkedHashMap<>(Json.object("environment", environment, "release", release,
-                "pointerVersion", pointerVersion, "state", state.name(), "owner", owner,
+                "pointerVersion", pointerVersion, "state", state.name(), "attempt", attempt, "owner", owner,
                 "leaseUntil", leaseUntil.toString(), "commandId", commandId));
         out.put("instances", new TreeMap<>(instances));
         out.put("reason", reason);
@@ -75,7 +83,8 @@ public record RolloutRecord(String environment, String release, long pointerVers
         Map<String, String> instances = new TreeMap<>();
         n.get("instances").fields().forEach((id, status) -> instances.put(id, status.asText()));
         return new RolloutRecord(n.text("environment"), n.text("release"), n.get("pointerVersion").asLong(),
-                RolloutState.valueOf(n.text("state")), n.text("owner"), Instant.parse(n.text("leaseUntil")),
+                RolloutState.valueOf(n.text("state")), n.find("attempt").map(a -> (int) a.asLong()).orElse(1),
+                n.text("owner"), Instant.parse(n.text("leaseUntil")),
                 n.text("commandId"), instances, n.text("reason"), Instant.parse(n.text("startedAt")),
                 Instant.parse(n.text("updatedAt")));
     }

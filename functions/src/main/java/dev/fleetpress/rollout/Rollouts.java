@@ -29,8 +29,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.HashSet;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Supplier;
 
@@ -51,6 +54,10 @@ import java.util.function.Supplier;
  */
 public final class Rollouts {
     private static final int CAS_ATTEMPTS = 20;
+    /** Activation commands per pointer version: the first, and retries for instances SSM never started. */
+    private static final int MAX_ACTIVATIONS = 3;
+    /** Invocation statuses of instances SSM did not run the command on (it stopped after errors elsewhere). */
+    private static final Set<String> NOT_STARTED = Set.of("Cancelled", "Canceled", "Pending", "Delayed");
 
     private final RolloutConfig config;
     private final RolloutRecords records;
@@ -255,7 +262,7 @@ public final class Rollouts {
                 + ") as command " + commandId);
     }
 
-    /** The activation command ended: record each instance, then upgrade or alert. */
+    /** The activation command ended: record each instance, then upgrade, try again, or alert. */
     private RolloutOutcome finish(Stored stored, GroupCommands.CommandReport report) {
         RolloutRecord r = stored.value();
         Instant now = clock.instant();
@@ -264,12 +271,31 @@ public final class Rollouts {
         report.instances().forEach((instance, status) -> fleet.recordActivation(instance, group, r.environment(),
                 r.release(), CommandStatus.isSuccess(status), r.commandId(), "rollout v" + r.pointerVersion()
                         + " activation " + status, now));
-        boolean success = CommandStatus.isSuccess(report.status());
-        List<String> failed = report.instances().entrySet().stream()
-                .filter(e -> !CommandStatus.isSuccess(e.getValue())).map(e -> e.getKey() + " " + e.getValue())
-                .sorted().toList();
-        String why = success ? "activated on " + report.instances().size() + " instance(s)"
-                : "activation ended " + report.status() + "; not activated: " + String.join(", ", failed);
+        // Instances that left the group meanwhile (scale-in, replacement) do not count against the roll.
+        Set<String> inService = new HashSet<>(members.inService(group));
+        Map<String, String> failed = new TreeMap<>();
+        report.instances().forEach((instance, status) -> {
+            if (!CommandStatus.isSuccess(status) && inService.contains(instance)) {
+                failed.put(instance, status);
+            }
+        });
+        boolean success = failed.isEmpty();
+        boolean onlyNotStarted = !success && failed.values().stream().allMatch(NOT_STARTED::contains);
+        if (onlyNotStarted && r.attempt() < MAX_ACTIVATIONS) {
+            // SSM stopped on an instance that was leaving the group; the ones it never reached get another command.
+            String owner = owners.get();
+            String why = "attempt " + r.attempt() + " ended " + report.status() + " before reaching " + failed.keySet()
+                    + " (an instance left the group); sending the activation again";
+            if (!records.write(stored, r.again(owner, now, now.plus(config.claimLease()), why))) {
+                return RolloutOutcome.of(Kind.DUPLICATE, r, "another event moved this rollout on");
+            }
+            return activate(r.environment(), owner);
+        }
+        int stayed = countIn(report, inService);
+        String why = success ? "activated on " + stayed + " instance(s)"
+                + (stayed < report.instances().size() ? "; " + (report.instances().size() - stayed) + " left the group meanwhile" : "")
+                : "activation ended " + report.status() + "; not activated: " + failed.entrySet().stream()
+                .map(e -> e.getKey() + " " + e.getValue()).toList();
         if (!success) {
             alerts.publish(subject("FleetPress: rollout of " + r.release() + " to " + r.environment() + " stopped"),
                     "The rollout of " + r.release() + " to " + r.environment() + " stopped on errors: " + why
@@ -287,6 +313,10 @@ public final class Rollouts {
         }
         UpgradeOutcome upgrade = gate.trigger(r.environment(), ReleaseId.of(r.release()));
         return RolloutOutcome.of(Kind.ACTIVATED, done, why + "; upgrade: " + upgrade.message()).withUpgrade(upgrade);
+    }
+
+    private static int countIn(GroupCommands.CommandReport report, Set<String> inService) {
+        return (int) report.instances().keySet().stream().filter(inService::contains).count();
     }
 
     /** {@code previous} was replaced by a newer pointer version: keep it as history, stop its command. */

@@ -200,7 +200,7 @@ public final class UpgradeGate {
 
     /** Lifts the block a failed upgrade put on {@code environment}; returns the database record as written. */
     public DatabaseRecord acknowledge(String environment, String by) {
-        DatabaseRecord after = records.updateDatabase(environment, db -> db.acknowledged(by));
+        DatabaseRecord after = records.acknowledge(environment, by);
         Log.info("upgrade failure acknowledged", Map.of("environment", environment, "by", by,
                 "release", after.acknowledgedRelease()));
         return after;

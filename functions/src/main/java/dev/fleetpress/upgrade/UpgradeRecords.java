@@ -83,6 +83,14 @@ public final class UpgradeRecords {
                 .orElseGet(() -> DatabaseRecord.empty(environment));
     }
 
+    /**
+     * Lifts the block a failed upgrade put on {@code environment} (the CLI's {@code upgrade ack});
+     * returns the record as written. Acknowledging an environment that is not blocked changes nothing.
+     */
+    public DatabaseRecord acknowledge(String environment, String by) {
+        return updateDatabase(environment, db -> db.acknowledged(by));
+    }
+
     /** Applies {@code change} by compare-and-swap, re-reading on conflict; returns the record as written. */
     DatabaseRecord updateDatabase(String environment, UnaryOperator<DatabaseRecord> change) {
         String key = databaseKey(environment);

@@ -70,6 +70,11 @@ final class FakeFleetCommands implements GroupCommands, GroupMembers, CommandRun
         return status;
     }
 
+    /** The command ends with exactly these per-instance statuses and overall {@code status}. */
+    synchronized void finishActivationWith(String commandId, String status, Map<String, String> instances) {
+        reports.put(commandId, new CommandReport(status, instances));
+    }
+
     @Override
     public CommandReport report(String commandId) {
         return reports.getOrDefault(commandId, new CommandReport("Pending", Map.of()));

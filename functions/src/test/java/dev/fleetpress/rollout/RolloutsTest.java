@@ -183,4 +183,38 @@ class RolloutsTest {
         assertThat(world.guard.refusal(ENV, RolloutWorld.manifest(r1, 60421), true)).isEmpty();
         assertThat(world.guard.refusal(ENV, RolloutWorld.manifest(r2, 60500), false)).isEmpty();
     }
+
+    @Test
+    void onActivationStatus_whenAnInstanceLeftTheGroupMidRoll_sendsAgainForTheOthersAndSucceeds() {
+        world.running(r1, A, B, C);
+        world.promote(r2);
+        String first = world.ssm.activationIds().get(0);
+        // A is terminated by a scale-in while activating; SSM stops and never starts C.
+        world.ssm.remove(GROUP, A);
+        world.ssm.finishActivationWith(first, "Failed", java.util.Map.of(A, "Terminated", B, "Success", C, "Cancelled"));
+
+        RolloutOutcome retried = world.rollouts.onActivationStatus(first, "Failed");
+        RolloutOutcome done = world.finishActivation();
+
+        assertThat(retried.kind()).isEqualTo(RolloutOutcome.Kind.ACTIVATION_SENT);
+        assertThat(world.ssm.activations()).hasSize(2);
+        assertThat(done.kind()).isEqualTo(RolloutOutcome.Kind.ACTIVATED);
+        assertThat(world.rolloutRecords.current(ENV).orElseThrow().attempt()).isEqualTo(2);
+        assertThat(world.alerts).isEmpty();
+        assertThat(world.ssm.upgrades()).hasSize(1);
+    }
+
+    @Test
+    void onActivationStatus_whenOnlyALeftInstanceFailed_isActivated() {
+        world.running(r1, A, B);
+        world.promote(r2);
+        String first = world.ssm.activationIds().get(0);
+        world.ssm.remove(GROUP, A);
+        world.ssm.finishActivationWith(first, "Failed", java.util.Map.of(A, "Undeliverable", B, "Success"));
+
+        RolloutOutcome outcome = world.rollouts.onActivationStatus(first, "Failed");
+
+        assertThat(outcome.kind()).isEqualTo(RolloutOutcome.Kind.ACTIVATED);
+        assertThat(outcome.message()).contains("1 left the group");
+    }
 }
