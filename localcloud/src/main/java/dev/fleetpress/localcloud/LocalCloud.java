@@ -26,6 +26,9 @@ import dev.fleetpress.localcloud.template.S3Trigger;
 import dev.fleetpress.localcloud.template.SqsTrigger;
 import dev.fleetpress.localcloud.template.StackContext;
 import dev.fleetpress.localcloud.template.Template;
+import dev.fleetpress.localcloud.wordpress.LocalDatabase;
+import dev.fleetpress.localcloud.wordpress.LocalDatabases;
+import dev.fleetpress.localcloud.wordpress.WpStandIn;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -58,7 +61,9 @@ import software.amazon.awssdk.services.ssm.model.ParameterType;
  * deployed stack wires it. S3 is a real protocol server (S3Proxy with S3's conditional writes and
  * event notifications added); SSM and CodeBuild are in-process implementations of the SDK client
  * interfaces; EventBridge routes with AWS's event-ruler; functions are the real handler classes,
- * invoked as the Lambda Java runtime invokes them; the HTTP API is a loopback HTTP server.
+ * invoked as the Lambda Java runtime invokes them; the HTTP API is a loopback HTTP server. Instances
+ * are sandbox folders with a {@code wp} stand-in for wp-cli and folder databases for WordPress (see
+ * {@link dev.fleetpress.localcloud.wordpress}).
  *
  * <p>Start one with {@link #builder()}; {@link #close()} stops it, keeping its data folder.
  */
@@ -78,6 +83,8 @@ public final class LocalCloud implements AutoCloseable {
     private final List<InvocationResult> asyncFailures = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final java.util.concurrent.atomic.AtomicInteger asyncPending = new java.util.concurrent.atomic.AtomicInteger();
     private final Instances instances;
+    private final LocalDatabases databases;
+    private final Map<String, String> instanceEnvironment;
     private final LocalSsmEndpoint ssmEndpoint;
     private final LocalAutoScaling autoScaling;
     private final LocalSqs sqs;
@@ -109,14 +116,19 @@ public final class LocalCloud implements AutoCloseable {
 
         // The fleet: instances are sandbox folders; Run Command runs the template's documents in
         // them with bash, and their aws CLI reaches this S3 and (through a JSON-protocol endpoint) SSM.
-        this.instances = Instances.create(dataDir.resolve("instances"), Clock.systemUTC());
+        // Each instance gets the wp stand-in (wp-cli is not installable here); its databases are folders.
+        this.databases = LocalDatabases.in(dataDir.resolve("databases"));
+        this.instances = Instances.create(dataDir.resolve("instances"), Clock.systemUTC(), WpStandIn::installInto);
         this.ssmEndpoint = LocalSsmEndpoint.start(ssm);
-        ssm.enableRunCommand(RunCommandConfig.of(instances, CommandDocument.fromTemplate(template), events::put, Map.of(
-                        "AWS_ENDPOINT_URL_S3", s3.endpoint().toString(),
-                        "AWS_ENDPOINT_URL_SSM", ssmEndpoint.endpoint().toString(),
-                        "AWS_ACCESS_KEY_ID", s3.accessKeyId(),
-                        "AWS_SECRET_ACCESS_KEY", s3.secretAccessKey(),
-                        "AWS_DEFAULT_REGION", template.context().region()))
+        this.instanceEnvironment = Map.of(
+                "FLEETPRESS_LOCAL_DATABASES", databases.folder().toString(),
+                "AWS_ENDPOINT_URL_S3", s3.endpoint().toString(),
+                "AWS_ENDPOINT_URL_SSM", ssmEndpoint.endpoint().toString(),
+                "AWS_ACCESS_KEY_ID", s3.accessKeyId(),
+                "AWS_SECRET_ACCESS_KEY", s3.secretAccessKey(),
+                "AWS_DEFAULT_REGION", template.context().region());
+        ssm.enableRunCommand(RunCommandConfig.of(instances, CommandDocument.fromTemplate(template), events::put,
+                        instanceEnvironment)
                 .withAgentRegistration(scaled(RunCommandConfig.DEFAULT_AGENT_REGISTRATION, b.timeScale)));
         this.autoScaling = LocalAutoScaling.create(instances, events::put, LocalAutoScaling.fromTemplate(template),
                 b.autoScalingSettings);
@@ -193,6 +205,25 @@ public final class LocalCloud implements AutoCloseable {
 
     public Instances instances() {
         return instances;
+    }
+
+    /**
+     * What Run Command adds to the environment of every command on the instances (this stack's S3
+     * and SSM endpoints, credentials and region, and {@code FLEETPRESS_LOCAL_DATABASES} for the
+     * {@code wp} stand-in), besides PATH, HOME and the instance's own FLEETPRESS_INSTANCE_ROOT and
+     * FLEETPRESS_INSTANCE_ID.
+     */
+    public Map<String, String> instanceEnvironment() {
+        return instanceEnvironment;
+    }
+
+    /**
+     * The WordPress database {@code name} on {@code host} (wp-config.php's DB_HOST and DB_NAME), created
+     * empty if new, which the instances' {@code wp} stand-in uses: install WordPress in it, activate
+     * plugins, inject an upgrade failure, read its history. See {@link LocalDatabase}.
+     */
+    public LocalDatabase database(String host, String name) {
+        return databases.database(host, name);
     }
 
     public LocalAutoScaling autoScaling() {

@@ -11,31 +11,46 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * localcloud's EC2: the instances that Auto Scaling launches, each a sandbox folder that stands for
  * the instance's root file system ({@code /} on EC2). Auto Scaling creates and terminates them; Run
  * Command executes documents inside them (with {@code FLEETPRESS_INSTANCE_ROOT} pointing at
- * {@link Instance#root()}). Terminated instances keep their folder, for inspection.
+ * {@link Instance#root()}). Terminated instances keep their folder, for inspection. An optional image
+ * prepares each new root file system before the instance is known, as an AMI would (localcloud's
+ * installs the {@code wp} stand-in).
  */
 public final class Instances {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Path dir;
     private final Clock clock;
+    private final Consumer<Path> image;
     private final Map<String, Instance> instances = new ConcurrentHashMap<>();
 
-    private Instances(Path dir, Clock clock) {
+    private Instances(Path dir, Clock clock, Consumer<Path> image) {
         this.dir = dir;
         this.clock = clock;
+        this.image = image;
     }
 
-    /** Instances whose sandboxes live under {@code dir}. */
+    /** Instances whose sandboxes live under {@code dir}, each starting with an empty root folder. */
     public static Instances create(Path dir, Clock clock) {
+        return create(dir, clock, root -> { });
+    }
+
+    /**
+     * Instances whose sandboxes live under {@code dir}; {@code image} fills each new root folder
+     * (its argument) before the instance runs. An image that throws fails that launch.
+     */
+    public static Instances create(Path dir, Clock clock, Consumer<Path> image) {
+        Objects.requireNonNull(image, "image");
         try {
-            return new Instances(Files.createDirectories(dir).toAbsolutePath(), clock);
+            return new Instances(Files.createDirectories(dir).toAbsolutePath(), clock, image);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the instances folder " + dir, e);
         }
@@ -48,7 +63,7 @@ public final class Instances {
         }
     }
 
-    /** Starts a new instance for {@code groupName}: an id like EC2's and an empty root folder. */
+    /** Starts a new instance for {@code groupName}: an id like EC2's and a root folder made from the image. */
     public Instance launch(String groupName) {
         byte[] bytes = new byte[9];
         RANDOM.nextBytes(bytes);
@@ -59,6 +74,7 @@ public final class Instances {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the sandbox of " + id, e);
         }
+        image.accept(root);
         Instance instance = new Instance(id, groupName, root, clock.instant(), null);
         instances.put(id, instance);
         return instance;
