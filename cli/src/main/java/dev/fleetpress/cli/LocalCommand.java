@@ -22,7 +22,7 @@ final class LocalCommand implements Runnable {
         System.out.println("Usage: fleetpress local up [--port N]");
     }
 
-    /** The file the git hook and `fleetpress webhook send` read to find the running localcloud. */
+    /** The file the git hook, `fleetpress webhook send` and the release commands read to find the running localcloud. */
     static Path endpointFile() {
         return Workspace.home().resolve("endpoint.json");
     }
@@ -59,6 +59,7 @@ final class LocalCommand implements Runnable {
                     "webhookUrl", cloud.webhookUrl("github").toString(),
                     "baseUrl", cloud.webhookUrl("github").resolve("/").toString(),
                     "s3Endpoint", cloud.s3Endpoint().toString(),
+                    "ssmEndpoint", cloud.ssmEndpoint().toString(),
                     "secret", cloud.webhookSecret())), StandardCharsets.UTF_8);
             Files.setPosixFilePermissions(endpoint, PosixFilePermissions.fromString("rw-------"));
 
@@ -66,10 +67,12 @@ final class LocalCommand implements Runnable {
             System.out.println("  webhook URL : " + cloud.webhookUrl("{provider}").toString().replace("%7B", "{").replace("%7D", "}"));
             System.out.println("  secret      : " + cloud.webhookSecret());
             System.out.println("  S3 endpoint : " + cloud.s3Endpoint());
+            System.out.println("  SSM endpoint: " + cloud.ssmEndpoint());
             System.out.println("  site remote : " + bare + "  (its post-receive hook sends a signed GitHub push webhook)");
             System.out.println();
             System.out.println("Try:  git clone " + bare + " /tmp/site && cd /tmp/site && git commit --allow-empty -m hi && git push");
             System.out.println("      ./fleetpress status");
+            System.out.println("      ./fleetpress promote <release> staging   ./fleetpress rollback production");
             System.out.println("Stop with Ctrl-C.");
             stopped.await();
             return 0;

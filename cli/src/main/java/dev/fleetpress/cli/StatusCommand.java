@@ -1,134 +1,181 @@
 package dev.fleetpress.cli;
 
-import dev.fleetpress.aws.S3ReleaseStore;
-import dev.fleetpress.aws.SsmEnvironmentPointers;
+import dev.fleetpress.cli.ReleaseOperations.Deployment;
+import dev.fleetpress.cli.ReleaseOperations.EnvironmentView;
+import dev.fleetpress.cli.ReleaseOperations.Gate;
+import dev.fleetpress.cli.ReleaseOperations.InstanceView;
+import dev.fleetpress.cli.ReleaseOperations.Release;
+import dev.fleetpress.cli.ReleaseOperations.Rollout;
 import dev.fleetpress.json.Json;
-import dev.fleetpress.localcloud.s3.LocalS3;
-import dev.fleetpress.localcloud.ssm.LocalSsm;
-import dev.fleetpress.localcloud.template.StackContext;
-import dev.fleetpress.localcloud.template.Template;
-import dev.fleetpress.release.Manifest;
-import dev.fleetpress.release.ReleaseCatalog;
-import dev.fleetpress.release.ReleaseCatalog.Deployment;
-import dev.fleetpress.release.ReleaseCatalog.EnvironmentStatus;
-import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.fleetpress.upgrade.DatabaseRecord;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import software.amazon.awssdk.services.s3.S3Client;
+import picocli.CommandLine.Parameters;
 
-/** {@code fleetpress status}: each environment's current release and its history. */
+/**
+ * {@code fleetpress status}: per environment, the current release, its rollout, the release each
+ * instance runs, the database upgrade gate, the database's version and block, and recent history.
+ */
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = "Show each environment's current release and its history (localcloud in .localcloud/ or FLEETPRESS_HOME).")
+        description = {"Show each environment's current release, its rollout, the release each instance runs, the "
+                + "database upgrade and recent history. Reads the running localcloud, else the data folder of the last "
+                + "one (.localcloud/ or FLEETPRESS_HOME), or AWS with --aws.",
+                "Exit codes: 0 shown, 2 bad input or cloud unreachable."})
 final class StatusCommand implements Callable<Integer> {
-    @Option(names = "--json", description = "Print JSON instead of a table.")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "<env>", description = "Only this environment.")
+    String environment;
+
+    @Option(names = "--json", description = "Print JSON instead of text.")
     boolean json;
 
-    @Option(names = "--history", defaultValue = "5", description = "History entries per environment (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--history", paramLabel = "N", defaultValue = "5",
+            description = "History entries per environment (default: ${DEFAULT-VALUE}).")
     int history;
+
+    @Mixin
+    Backend.Options backend;
 
     @Override
     public Integer call() {
-        Path home = Workspace.home();
-        Path cloudData = home.resolve("cloud");
-        if (!Files.isDirectory(cloudData.resolve("ssm"))) {
-            System.err.println("fleetpress: no localcloud state in " + home + ": run ./fleetpress local up (or set FLEETPRESS_HOME)");
+        if (history < 0) {
+            System.err.println("fleetpress: --history must be 0 or more, got " + history);
             return 2;
         }
-        Template template = Template.load(Workspace.root().resolve("template.yaml"),
-                StackContext.local(Map.of("SourceLocation", home.resolve("site.git").toString())));
-        String bucket = template.outputs().get("ReleaseBucketName");
-        String prefix = template.outputs().get("ParameterPrefix");
-        LocalS3 transientS3 = null;
-        S3Client s3;
-        Path endpoint = LocalCommand.endpointFile();
-        try {
-            if (Files.isRegularFile(endpoint) && reachable(endpoint)) {
-                s3 = LocalS3.clientFor(URI.create(Json.parse(Files.readString(endpoint)).text("s3Endpoint")));
-            } else {
-                // localcloud is not running: read its S3 data folder through a short-lived server.
-                transientS3 = LocalS3.start(cloudData.resolve("s3"), (target, event) -> { });
-                s3 = transientS3.client();
+        return Backend.run(backend::openForReading, operations -> {
+            List<String> names = environment == null ? operations.environments() : List.of(environment);
+            List<EnvironmentView> views = new ArrayList<>();
+            for (String name : names) {
+                views.add(operations.status(name, history));
             }
-            try (LocalSsm ssm = LocalSsm.open(cloudData.resolve("ssm"))) {
-                ReleaseCatalog catalog = ReleaseCatalog.of(S3ReleaseStore.create(s3, bucket), SsmEnvironmentPointers.create(ssm, prefix));
-                List<EnvironmentStatus> environments = catalog.environments();
-                System.out.println(json ? toJson(environments) : toTable(environments));
-            }
+            System.out.println(json ? toJson(views) : toText(views));
             return 0;
-        } catch (java.io.IOException e) {
-            System.err.println("fleetpress: cannot read " + endpoint + ": " + e.getMessage());
-            return 2;
-        } finally {
-            if (transientS3 != null) {
-                transientS3.close();
-            }
-        }
+        });
     }
 
-    private static boolean reachable(Path endpoint) {
-        try {
-            URI s3 = URI.create(Json.parse(Files.readString(endpoint)).text("s3Endpoint"));
-            try (java.net.Socket socket = new java.net.Socket()) {
-                socket.connect(new java.net.InetSocketAddress(s3.getHost(), s3.getPort()), 500);
-                return true;
-            }
-        } catch (Exception e) {
-            return false;
-        }
-    }
-
-    private String toTable(List<EnvironmentStatus> environments) {
-        if (environments.isEmpty()) {
+    static String toText(List<EnvironmentView> views) {
+        if (views.isEmpty()) {
             return "No environment has a release yet. Push to a mapped ref (refs/heads/main → production, tags v* → staging).";
         }
         StringBuilder out = new StringBuilder();
-        for (EnvironmentStatus env : environments) {
-            out.append(env.environment()).append('\n');
-            List<Deployment> shown = env.history().subList(0, Math.min(history, env.history().size()));
-            for (int i = 0; i < shown.size(); i++) {
-                Deployment d = shown.get(i);
-                out.append(String.format("  %s v%-3d %-15s %s  %s%n", i == 0 ? "▶" : " ", d.version(), d.value(),
-                        d.promotedAt(), d.release().map(r -> describe(r.manifest())).orElse("(no release record)")));
+        for (EnvironmentView view : views) {
+            Release current = view.current();
+            out.append(String.format("%s  %s  %s  (pointer v%d)%n", view.environment(), current.id(), wordpress(current),
+                    view.pointerVersion()));
+            Rollout rollout = view.rollout();
+            out.append(String.format("  rollout    %s%n", rollout == Rollout.NONE ? "none yet"
+                    : rollout.state() + "  v" + rollout.pointerVersion() + " " + rollout.release() + ": " + rollout.reason()));
+            out.append(String.format("  instances  %s%n", view.instances().isEmpty() ? "none recorded"
+                    : view.instances().size() + ", " + (view.instances().size() - view.behind().size()) + " on "
+                    + current.id()));
+            for (InstanceView i : view.instances()) {
+                out.append(String.format("    %-20s %-15s %-18s%s%s%n", i.instanceId(), i.release().isEmpty() ? "-" : i.release(),
+                        i.state(), i.activation().isEmpty() ? "" : " activation " + i.activation(),
+                        i.onCurrent() ? "" : "  ← not on " + current.id()));
+            }
+            out.append(String.format("  upgrade    %s%n", gate(view.upgrade())));
+            out.append(String.format("  database   %s%n", database(view.environment(), view.database())));
+            out.append("  history\n");
+            for (Deployment d : view.history()) {
+                out.append(String.format("    %s v%-3d %-15s %s  %-45s rollout %-10s upgrade %s%n",
+                        d.version() == view.pointerVersion() ? "▶" : " ", d.version(), d.release().id(),
+                        d.promotedAt().truncatedTo(ChronoUnit.SECONDS), describe(d.release()), d.rollout(), d.upgrade()));
             }
         }
         return out.toString().stripTrailing();
     }
 
-    private static String describe(Manifest m) {
-        String commit = m.commit() == null ? "-" : m.commit().substring(0, 12);
-        String wp = m.wordpress() == null ? "" : ", WordPress " + m.wordpress().version() + " (db " + m.wordpress().dbVersion() + ")";
-        return commit + " " + (m.ref() == null ? "" : m.ref()) + ", " + m.fileCount() + " files" + wp;
+    private static String wordpress(Release r) {
+        if (!r.recorded()) {
+            return "(no release record: the pointer was set by hand)";
+        }
+        return r.wordpressVersion().isEmpty() ? "(no WordPress core)"
+                : "WordPress " + r.wordpressVersion() + " (db version " + r.dbVersion() + ")";
     }
 
-    private String toJson(List<EnvironmentStatus> environments) {
+    private static String describe(Release r) {
+        if (!r.recorded()) {
+            return "(no release record)";
+        }
+        String commit = r.commit().isEmpty() ? "-" : r.commit().substring(0, Math.min(12, r.commit().length()));
+        String wp = r.wordpressVersion().isEmpty() ? "" : ", WP " + r.wordpressVersion() + " (db " + r.dbVersion() + ")";
+        return commit + " " + r.ref() + wp;
+    }
+
+    private static String gate(Gate g) {
+        if (g.state().equals(ReleaseOperations.NONE)) {
+            return "not started for " + g.release() + " (the rollout starts it once the release is activated)";
+        }
+        String where = g.instanceId().isEmpty() ? "" : " on " + g.instanceId()
+                + (g.commandId().isEmpty() ? "" : ", command " + g.commandId());
+        return g.state() + "  " + g.release() + ", attempt " + g.attempt() + where + ": " + g.reason();
+    }
+
+    private static String database(String environment, DatabaseRecord db) {
+        String version = db.dbVersion() == 0 ? "no upgrade recorded yet"
+                : "db version " + db.dbVersion() + " (upgraded by " + db.upgradedBy() + ")";
+        if (!db.blocked()) {
+            return version + ", not blocked";
+        }
+        return version + ", BLOCKED: the upgrade of " + db.blockedRelease() + " failed (" + db.blockedReason()
+                + "). Fix the cause, then run fleetpress upgrade ack " + environment;
+    }
+
+    static String toJson(List<EnvironmentView> views) {
         List<Object> out = new ArrayList<>();
-        for (EnvironmentStatus env : environments) {
-            List<Object> entries = new ArrayList<>();
-            for (Deployment d : env.history().subList(0, Math.min(history, env.history().size()))) {
-                Map<String, Object> entry = Json.object("version", d.version(), "release", d.value(),
-                        "promotedAt", String.valueOf(d.promotedAt()));
-                d.release().ifPresent(r -> {
-                    Manifest m = r.manifest();
-                    entry.put("commit", m.commit());
-                    entry.put("ref", m.ref());
-                    entry.put("fileCount", m.fileCount());
-                    entry.put("sha256", m.artifact().sha256());
-                    entry.put("wordpress", m.wordpress() == null ? null
-                            : Json.object("version", m.wordpress().version(), "dbVersion", m.wordpress().dbVersion()));
-                });
-                entries.add(entry);
+        for (EnvironmentView view : views) {
+            List<Object> history = new ArrayList<>();
+            for (Deployment d : view.history()) {
+                Map<String, Object> entry = Json.object("version", d.version(), "release", d.release().id(),
+                        "promotedAt", d.promotedAt().toString());
+                entry.putAll(release(d.release()));
+                entry.put("rollout", d.rollout());
+                entry.put("upgrade", d.upgrade());
+                history.add(entry);
             }
-            out.add(Json.object("environment", env.environment(),
-                    "current", env.current().map(Deployment::value).orElse(null),
-                    "history", entries));
+            List<Object> instances = new ArrayList<>();
+            for (InstanceView i : view.instances()) {
+                instances.add(Json.object("instanceId", i.instanceId(), "group", i.group(), "release", i.release(),
+                        "state", i.state(), "phase", i.phase(), "activation", i.activation(), "onCurrent", i.onCurrent(),
+                        "reason", i.reason(), "updatedAt", i.updatedAt().toString()));
+            }
+            Rollout r = view.rollout();
+            Gate g = view.upgrade();
+            DatabaseRecord db = view.database();
+            Map<String, Object> env = Json.object("environment", view.environment(), "current", view.current().id(),
+                    "pointerVersion", view.pointerVersion());
+            env.putAll(release(view.current()));
+            env.put("rollout", Json.object("state", r.state(), "release", r.release(), "pointerVersion", r.pointerVersion(),
+                    "commandId", r.commandId(), "instances", r.instances(), "reason", r.reason(),
+                    "updatedAt", time(r.updatedAt())));
+            env.put("instances", instances);
+            env.put("upgrade", Json.object("state", g.state(), "release", g.release(), "attempt", g.attempt(),
+                    "instanceId", g.instanceId(), "commandId", g.commandId(), "reason", g.reason(),
+                    "updatedAt", time(g.updatedAt())));
+            env.put("database", Json.object("dbVersion", db.dbVersion(), "upgradedBy", db.upgradedBy(),
+                    "blocked", db.blocked(), "blockedRelease", db.blockedRelease(), "blockedReason", db.blockedReason()));
+            env.put("history", history);
+            out.add(env);
         }
         return Json.write(Json.object("environments", out));
     }
 
+    private static Map<String, Object> release(Release r) {
+        if (!r.recorded()) {
+            return Json.object("recorded", false);
+        }
+        return Json.object("recorded", true, "commit", r.commit(), "ref", r.ref(), "fileCount", r.fileCount(),
+                "sha256", r.sha256(), "wordpress", r.wordpressVersion().isEmpty() ? null
+                        : Json.object("version", r.wordpressVersion(), "dbVersion", r.dbVersion()));
+    }
+
+    private static String time(Instant instant) {
+        return Instant.EPOCH.equals(instant) ? null : instant.toString();
+    }
 }
