@@ -1,6 +1,7 @@
 package dev.fleetpress.cli;
 
 import dev.fleetpress.cli.bench.ColdStartBenchmark;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -8,11 +9,11 @@ import picocli.CommandLine.Option;
 /** {@code fleetpress bench}: benchmark programs that print ratios against a baseline run side by side. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks (they print ratios; nothing is asserted).",
         subcommands = {BenchCommand.ColdStart.class, BenchCommand.LaunchStorm.class, BenchCommand.Bootstrap.class,
-                BenchCommand.MediaImport.class})
+                BenchCommand.MediaImport.class, BenchCommand.Rollout.class})
 final class BenchCommand implements Runnable {
     @Override
     public void run() {
-        System.out.println("Usage: fleetpress bench cold-start [--runs N] | bootstrap [--rounds N] | launch-storm [--instances N] [--ssm-rate R] | media-import [--files N] [--rounds N]");
+        System.out.println("Usage: fleetpress bench cold-start [--runs N] | bootstrap [--rounds N] | launch-storm [--instances N] [--ssm-rate R] | media-import [--files N] [--rounds N] | rollout [--instances 3,20]");
     }
 
     @Command(name = "cold-start", mixinStandardHelpOptions = true,
@@ -68,6 +69,19 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             return new dev.fleetpress.cli.bench.MediaImportBenchmark(Workspace.root(), files, rounds).run();
+        }
+    }
+
+    @Command(name = "rollout", mixinStandardHelpOptions = true,
+            description = "Promotion to every instance on the new release and the database upgrade done, FleetPress's rolling activation "
+                    + "against one instance at a time, for each fleet size.")
+    static final class Rollout implements Callable<Integer> {
+        @Option(names = "--instances", split = ",", defaultValue = "3,20", description = "Fleet sizes (default: ${DEFAULT-VALUE}).")
+        List<Integer> instances;
+
+        @Override
+        public Integer call() throws Exception {
+            return new dev.fleetpress.cli.bench.RolloutBenchmark(Workspace.root(), instances).run();
         }
     }
 }

@@ -32,6 +32,26 @@ public final class LocalGit {
      * {@code target} and makes that a git repository with one commit on {@code main}.
      */
     public static LocalGit copyOf(Path source, Path target) {
+        copyTree(source, target);
+        LocalGit git = new LocalGit(target);
+        git.run("init", "--quiet");
+        git.run("add", "-A");
+        git.run("commit", "--quiet", "-m", "Example site");
+        return git;
+    }
+
+    /**
+     * Lays {@code update} (a folder of files to replace or add, such as one of examples/site-updates/)
+     * over the work tree and commits everything with {@code message}; returns the new commit id.
+     */
+    public String commitUpdate(Path update, String message) {
+        copyTree(update, dir);
+        run("add", "-A");
+        run("commit", "--quiet", "-m", message);
+        return head();
+    }
+
+    private static void copyTree(Path source, Path target) {
         try (Stream<Path> files = Files.walk(source)) {
             for (Path p : (Iterable<Path>) files::iterator) {
                 Path rel = source.relativize(p);
@@ -48,11 +68,6 @@ public final class LocalGit {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot copy " + source + " to " + target, e);
         }
-        LocalGit git = new LocalGit(target);
-        git.run("init", "--quiet");
-        git.run("add", "-A");
-        git.run("commit", "--quiet", "-m", "Example site");
-        return git;
     }
 
     public Path dir() {

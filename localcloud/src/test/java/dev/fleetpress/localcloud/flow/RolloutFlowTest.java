@@ -25,14 +25,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -196,9 +194,7 @@ class RolloutFlowTest {
 
     /** Lays an update from examples/site-updates over the site, commits and pushes it; its release id. */
     private String push(String update) {
-        copyTree(ROOT.resolve("examples/site-updates").resolve(update), site.dir());
-        site.run("add", "-A");
-        site.run("commit", "-m", "apply " + update);
+        site.commitUpdate(ROOT.resolve("examples/site-updates").resolve(update), "apply " + update);
         return pushHead();
     }
 
@@ -252,21 +248,6 @@ class RolloutFlowTest {
                 "account", "000000000000", "time", "2026-11-27T15:20:41Z", "region", "us-east-1",
                 "resources", List.of(), "detail", Json.object("command-id", commandId, "document-name", document,
                         "requested-date-time", "2026-11-27T15:20:05.120Z", "status", "Success")));
-    }
-
-    private static void copyTree(Path from, Path to) {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path file : (Iterable<Path>) files::iterator) {
-                Path target = to.resolve(from.relativize(file).toString());
-                if (Files.isDirectory(file)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private static Path createTempDirectory() {
