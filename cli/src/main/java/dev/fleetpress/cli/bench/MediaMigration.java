@@ -30,9 +30,13 @@ final class MediaMigration {
     private static final Pattern ID_FIELD = Pattern.compile("(\"migrationId\"\\s*:\\s*\")([^\"]+)(\")");
     private static final Duration PATIENCE = Duration.ofMinutes(15);
 
-    /** An import's figures: from report.json's startedAt (earliest shard start) to its finishedAt. */
+    /**
+     * An import's figures: from report.json's startedAt (earliest shard start) to its finishedAt, of which
+     * {@code verifySeconds} came after the last shard's result (the verification and the report), and how
+     * the entries were verified (by a listing that shows the ETag the import recorded, or by HeadObject).
+     */
     record Import(int shards, long imported, long skipped, long bytes, double windowSeconds, double wallSeconds,
-                  double heapPeakMb) {
+                  double heapPeakMb, double verifySeconds, long byListing, long byHeadObject) {
     }
 
     /** The shards of one export, kept on disk for replays. */
@@ -107,10 +111,19 @@ final class MediaMigration {
                 if (!report.get("complete").asBoolean()) {
                     throw new IllegalStateException("migration " + id + " is incomplete: " + report);
                 }
-                double window = Duration.between(Instant.parse(report.text("startedAt")), Instant.parse(report.text("finishedAt")))
-                        .toNanos() / 1e9;
-                return new Import((int) report.get("shards").asLong(), report.get("imported").asLong(), report.get("skipped").asLong(),
-                        report.get("bytes").asLong(), window, wall, heap == null ? Double.NaN : heap.peakAboveBaselineMb());
+                Instant finished = Instant.parse(report.text("finishedAt"));
+                double window = Duration.between(Instant.parse(report.text("startedAt")), finished).toNanos() / 1e9;
+                int shards = (int) report.get("shards").asLong();
+                Instant lastResult = Instant.MIN;
+                for (int n = 1; n <= shards; n++) {
+                    Instant result = Instant.parse(Json.parse(get(MigrationKeys.ROOT + MigrationKeys.resultLedgerKey(id, n))).text("finishedAt"));
+                    lastResult = result.isAfter(lastResult) ? result : lastResult;
+                }
+                return new Import(shards, report.get("imported").asLong(), report.get("skipped").asLong(),
+                        report.get("bytes").asLong(), window, wall, heap == null ? Double.NaN : heap.peakAboveBaselineMb(),
+                        Duration.between(lastResult, finished).toNanos() / 1e9,
+                        report.find("verifiedBy", "listing").map(Json.Node::asLong).orElse(0L),
+                        report.find("verifiedBy", "headObject").map(Json.Node::asLong).orElse(report.get("verified").asLong()));
             } catch (NoSuchKeyException e) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("no report for migration " + id + " after " + PATIENCE.toMinutes() + " minutes");
