@@ -30,7 +30,9 @@ import software.amazon.awssdk.services.ssm.model.ParameterNotFoundException;
  * Plays the release flow for real on localcloud and checks every step's effect: a signed GitHub
  * push of a real git repository → CodeBuild running buildspec.yml → a checksummed artifact in S3 →
  * the release recorded → the environment pointer moved. Then build once, promote many (a tag on the
- * same commit), a redelivered webhook, and a broken commit that must leave production as it was.
+ * same commit), a redelivered webhook, and a broken commit that must leave production as it was; the
+ * fleet (FleetSteps, MediaSteps) and releases on the running fleet with the database upgrade gate
+ * and the rollback guard (RolloutSteps).
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Start localcloud and play the release flow end to end, verifying each step.")
@@ -73,6 +75,7 @@ final class DemoCommand implements Callable<Integer> {
                 .projectRoot(Workspace.root())
                 .dataDir(dir.resolve("cloud"))
                 .siteRepository(site)
+                .parameter("PluginUpgraders", RolloutSteps.PLUGIN_UPGRADERS)
                 .timeScale(0.1)
                 .build()) {
             timeline.step("localcloud started", true, t, "S3 " + cloud.s3Endpoint() + ", webhook " + cloud.webhookUrl("github"));
@@ -155,6 +158,7 @@ final class DemoCommand implements Callable<Integer> {
                     failed.map(Build::buildStatusAsString).orElse("no build") + ", production still " + pointer("production"));
 
             new FleetSteps(cloud, timeline).run(release);
+            new RolloutSteps(cloud, git, REPOSITORY, timeline).run(release, broken);
         }
 
         Optional<Build> awaitBuild(String buildId) {
