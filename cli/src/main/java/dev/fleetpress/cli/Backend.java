@@ -8,9 +8,12 @@ import dev.fleetpress.localcloud.template.StackContext;
 import dev.fleetpress.localcloud.template.Template;
 import dev.fleetpress.release.ReleaseBackendException;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -19,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
-import java.util.function.ToIntFunction;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Option;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -104,29 +106,36 @@ final class Backend implements AutoCloseable {
         return "cli:" + System.getProperty("user.name", "unknown");
     }
 
-    /**
-     * Runs {@code action} on the operations of {@code backend}: a cloud that cannot be reached, bad input
-     * and a failing S3 or SSM each end in one line on standard error and exit code 2.
-     */
-    private static int run(Backend backend, ToIntFunction<ReleaseOperations> action) {
-        try (backend) {
-            return action.applyAsInt(backend.operations(Clock.systemUTC()));
-        } catch (IllegalArgumentException e) {
-            return fail(e.getMessage());
-        } catch (ReleaseBackendException | LedgerException | SdkException e) {
-            return fail(backend.description() + " failed: " + e.getMessage());
-        }
+    /** What a command does with the operations; it prints its answer to {@code out}, problems to standard error. */
+    @FunctionalInterface
+    interface Action {
+        int run(ReleaseOperations operations, PrintStream out);
     }
 
-    /** Opens a backend with {@code open} and runs {@code action} on it as {@link #run(Backend, ToIntFunction)} does. */
-    static int run(Supplier<Backend> open, ToIntFunction<ReleaseOperations> action) {
+    /**
+     * Opens a backend with {@code open} and runs {@code action} on its operations: a cloud that cannot be
+     * reached, bad input and a failing S3 or SSM each end in one line on standard error and exit code 2.
+     * The functions' JSON log lines (standard output, as on Lambda) are dropped meanwhile: the command
+     * prints its own readable answer to the console it is given.
+     */
+    static int run(Supplier<Backend> open, Action action) {
         Backend backend;
         try {
             backend = open.get();
         } catch (Unavailable e) {
             return fail(e.getMessage());
         }
-        return run(backend, action);
+        PrintStream console = System.out;
+        try (backend; PrintStream logs = new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8)) {
+            System.setOut(logs);
+            return action.run(backend.operations(Clock.systemUTC()), console);
+        } catch (IllegalArgumentException e) {
+            return fail(e.getMessage());
+        } catch (ReleaseBackendException | LedgerException | SdkException e) {
+            return fail(backend.description() + " failed: " + e.getMessage());
+        } finally {
+            System.setOut(console);
+        }
     }
 
     private static int fail(String message) {

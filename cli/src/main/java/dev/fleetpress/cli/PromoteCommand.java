@@ -1,6 +1,7 @@
 package dev.fleetpress.cli;
 
 import dev.fleetpress.release.PromotionResult;
+import java.io.PrintStream;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -29,19 +30,19 @@ final class PromoteCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return Backend.run(backend::open, operations -> report(operations.promote(environment,
-                ReleaseOperations.releaseId(release), force, Backend.requestedBy())));
+        return Backend.run(backend::open, (operations, out) -> report(operations.promote(environment,
+                ReleaseOperations.releaseId(release), force, Backend.requestedBy()), out));
     }
 
     /** Prints one line for {@code result} and returns the exit code: 0 done, 1 not done. */
-    static int report(PromotionResult result) {
+    static int report(PromotionResult result, PrintStream out) {
         switch (result.kind()) {
             case PROMOTED -> {
-                System.out.println(result.message() + " — watch it with fleetpress status");
+                out.println(result.message() + " — watch it with fleetpress status");
                 return 0;
             }
             case ALREADY_CURRENT -> {
-                System.out.println(result.message() + "; nothing to do");
+                out.println(result.message() + "; nothing to do");
                 return 0;
             }
             case REFUSED -> {

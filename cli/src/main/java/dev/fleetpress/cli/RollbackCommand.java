@@ -31,7 +31,7 @@ final class RollbackCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return Backend.run(backend::open, operations -> PromoteCommand.report(operations.rollback(environment,
-                Optional.ofNullable(to).map(ReleaseOperations::releaseId), force, Backend.requestedBy())));
+        return Backend.run(backend::open, (operations, out) -> PromoteCommand.report(operations.rollback(environment,
+                Optional.ofNullable(to).map(ReleaseOperations::releaseId), force, Backend.requestedBy()), out));
     }
 }

@@ -48,13 +48,13 @@ final class StatusCommand implements Callable<Integer> {
             System.err.println("fleetpress: --history must be 0 or more, got " + history);
             return 2;
         }
-        return Backend.run(backend::openForReading, operations -> {
+        return Backend.run(backend::openForReading, (operations, out) -> {
             List<String> names = environment == null ? operations.environments() : List.of(environment);
             List<EnvironmentView> views = new ArrayList<>();
             for (String name : names) {
                 views.add(operations.status(name, history));
             }
-            System.out.println(json ? toJson(views) : toText(views));
+            out.println(json ? toJson(views) : toText(views));
             return 0;
         });
     }

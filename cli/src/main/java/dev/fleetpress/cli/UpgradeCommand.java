@@ -28,15 +28,15 @@ final class UpgradeCommand implements Runnable {
 
         @Override
         public Integer call() {
-            return Backend.run(backend::open, operations -> {
+            return Backend.run(backend::open, (operations, out) -> {
                 DatabaseRecord before = operations.database(environment);
                 if (!before.blocked()) {
-                    System.out.println(environment + ": not blocked; nothing to acknowledge (database at db version "
+                    out.println(environment + ": not blocked; nothing to acknowledge (database at db version "
                             + before.dbVersion() + ")");
                     return 0;
                 }
                 DatabaseRecord after = operations.acknowledge(environment, Backend.requestedBy());
-                System.out.println(environment + ": acknowledged the failed upgrade of " + before.blockedRelease() + " ("
+                out.println(environment + ": acknowledged the failed upgrade of " + before.blockedRelease() + " ("
                         + before.blockedReason() + "); promotions are allowed again. The database stays at db version "
                         + after.dbVersion() + (after.upgradedBy().isEmpty() ? "" : " (upgraded by " + after.upgradedBy() + ")"));
                 return 0;
