@@ -237,7 +237,7 @@ public final class Rollouts {
             // Nothing to activate: launches install the release (the pointer names it). The gate waits for one.
             RolloutRecord done = r.ended(RolloutState.ACTIVATED, Map.of(), "no InService instance in " + group
                     + "; new instances install " + r.release() + " at launch", now);
-            if (!records.write(stored.get(), done)) {
+            if (!writeOwned(environment, owner, done)) {
                 return RolloutOutcome.of(Kind.IN_PROGRESS, r, "the rollout moved on meanwhile");
             }
             records.archive(done);
@@ -250,7 +250,7 @@ public final class Rollouts {
                 "fleetpress rollout " + environment + " " + r.release() + " v" + r.pointerVersion()));
         records.index(commandId, environment, r.pointerVersion());
         RolloutRecord activating = r.activating(commandId, now, now.plus(config.activationLease()));
-        if (!records.write(stored.get(), activating)) {
+        if (!writeOwned(environment, owner, activating)) {
             // Replaced while sending (a newer pointer version): this command is not wanted any more.
             cancelQuietly(commandId, environment);
             return RolloutOutcome.of(Kind.STALE, activating, "a newer rollout replaced this one while it was sent; "
@@ -328,6 +328,25 @@ public final class Rollouts {
                 cancelQuietly(previous.commandId(), previous.environment());
             }
         }
+    }
+
+    /**
+     * Replaces the STARTING record {@code owner} holds with {@code next}, re-reading when the swap loses
+     * (S3 can refuse a conditional write while another one on the key is in flight); false once the
+     * record is no longer {@code owner}'s.
+     */
+    private boolean writeOwned(String environment, String owner, RolloutRecord next) {
+        for (int i = 0; i < CAS_ATTEMPTS; i++) {
+            Optional<Stored> stored = records.stored(environment)
+                    .filter(s -> s.value().state() == RolloutState.STARTING && s.value().owner().equals(owner));
+            if (stored.isEmpty()) {
+                return false;
+            }
+            if (records.write(stored.get(), next)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void cancelQuietly(String commandId, String environment) {

@@ -265,7 +265,7 @@ public final class UpgradeGate {
         List<String> candidates = instances.running(environment, release);
         if (candidates.isEmpty()) {
             String why = "no InService instance of " + environment + " runs " + release + " yet";
-            records.replace(claim, r.moved(UpgradeState.WAITING, why, now));
+            replaceOwned(environment, release, owner, c -> c.moved(UpgradeState.WAITING, why, now));
             return UpgradeOutcome.of(Kind.WAITING, r, why + "; reconciliation claims again");
         }
         String instance = candidates.get((r.attempt() - 1) % candidates.size());
@@ -274,19 +274,39 @@ public final class UpgradeGate {
                 "fleetpress upgrade " + environment + " " + release + " attempt " + r.attempt()));
         if (sent instanceof CommandRunner.NotReady notReady) {
             String why = instance + " could not take the upgrade command: " + notReady.detail();
-            records.replace(claim, r.moved(UpgradeState.WAITING, why, now));
+            replaceOwned(environment, release, owner, c -> c.moved(UpgradeState.WAITING, why, now));
             return UpgradeOutcome.of(Kind.WAITING, r, why);
         }
         String commandId = ((CommandRunner.Sent) sent).commandId();
         records.index(commandId, environment, release);
         UpgradeRecord running = r.running(commandId, instance, now, now.plus(config.runLease()));
-        if (!records.replace(claim, running)) {
+        if (!replaceOwned(environment, release, owner, c -> c.running(commandId, instance, now, now.plus(config.runLease())))) {
             Log.warn("upgrade command sent but the claim was taken over meanwhile; both runs are idempotent",
                     Map.of("environment", environment, "release", release.value(), "commandId", commandId));
         }
         Log.info("database upgrade sent", UpgradeOutcome.of(Kind.SENT, running, "").keys());
         return UpgradeOutcome.of(Kind.SENT, running, "upgrade of " + release + " in " + environment + " sent to "
                 + instance + " as command " + commandId + " (attempt " + r.attempt() + ")");
+    }
+
+    /**
+     * Swaps the claim {@code owner} holds, re-reading when the swap loses (S3 can refuse a conditional
+     * write while another one on the key is in flight, even when that one fails); false once the claim
+     * is no longer {@code owner}'s.
+     */
+    private boolean replaceOwned(String environment, ReleaseId release, String owner,
+                                 java.util.function.UnaryOperator<UpgradeRecord> change) {
+        for (int i = 0; i < CAS_ATTEMPTS; i++) {
+            Optional<Stored<UpgradeRecord>> stored = records.stored(environment, release)
+                    .filter(s -> s.value().owner().equals(owner) && s.value().state() == UpgradeState.CLAIMED);
+            if (stored.isEmpty()) {
+                return false;
+            }
+            if (records.replace(stored.get(), change.apply(stored.get().value()))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String subject(String s) {
