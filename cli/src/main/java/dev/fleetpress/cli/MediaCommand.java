@@ -95,7 +95,6 @@ final class MediaCommand implements Runnable {
     static final Pattern INSTANCE_ID = Pattern.compile("^i-[0-9a-f]{8,17}$");
     /** The export document's allowedPattern for UploadsPath. */
     static final Pattern UPLOADS_PATH = Pattern.compile("^/[A-Za-z0-9_./-]{1,255}$");
-    static final String STARTED = "started.json";
 
     @Spec
     CommandSpec spec;
@@ -706,11 +705,11 @@ final class MediaCommand implements Runnable {
                     .command().commandId();
             Started started = new Started(id, environment, group, instance, commandId, document, clock.instant());
             try {
-                cloud.s3().putObject(b -> b.bucket(cloud.bucket()).key(MigrationKeys.ROOT + id + "/" + STARTED)
+                cloud.s3().putObject(b -> b.bucket(cloud.bucket()).key(MigrationKeys.started(id))
                         .contentType("application/json"), RequestBody.fromString(started.toJson(), StandardCharsets.UTF_8));
             } catch (SdkException e) {
-                System.err.println("fleetpress: the export is running, but " + STARTED + " could not be written (" + e.getMessage()
-                        + "); status will not see a failed export");
+                System.err.println("fleetpress: the export is running, but " + MigrationKeys.started(id) + " could not be written ("
+                        + e.getMessage() + "); status will not see a failed export");
             }
             return started;
         }
@@ -899,7 +898,7 @@ final class MediaCommand implements Runnable {
         }
 
         private Started started(String id) {
-            String key = MigrationKeys.ROOT + id + "/" + STARTED;
+            String key = MigrationKeys.started(id);
             try {
                 return json(key).map(Started::parse).orElse(Started.NONE);
             } catch (JsonException | DateTimeParseException e) {

@@ -399,13 +399,13 @@ class MediaCommandTest {
         @Test
         void newest_prefersStartedJsonAndFallsBackToMigrationJson() throws Exception {
             String older = "m-newest-a";
-            put(MigrationKeys.ROOT + older + "/" + MediaCommand.STARTED, new Started(older, "staging-x", "g", "i-0000000000000000a",
+            put(MigrationKeys.started(older), new Started(older, "staging-x", "g", "i-0000000000000000a",
                     "c-1", "d", T0.plusSeconds(3600)).toJson());
             String exported = "m-newest-b";
             put(MigrationKeys.shardTar(exported, 1), "tar");
             migrationJson(exported, "staging-x", 1, 1);
             String started = "m-newest-c";
-            put(MigrationKeys.ROOT + started + "/" + MediaCommand.STARTED, new Started(started, "staging-x", "g",
+            put(MigrationKeys.started(started), new Started(started, "staging-x", "g",
                     "i-0000000000000000a", "c-2", "d", Instant.now().plusSeconds(60)).toJson());
 
             assertThat(migrations.newest("staging-x")).isEqualTo(started);

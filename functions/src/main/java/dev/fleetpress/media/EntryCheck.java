@@ -180,7 +180,7 @@ final class EntryCheck {
         return Integer.compare(a.length() - i, b.length() - j);
     }
 
-    private static <T> T await(Future<T> task) {
+    static <T> T await(Future<T> task) {
         try {
             return task.get();
         } catch (ExecutionException e) {

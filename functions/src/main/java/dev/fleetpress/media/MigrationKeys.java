@@ -7,6 +7,7 @@ import java.util.regex.Pattern;
 /**
  * The key layout of a migration in the media bucket, shared with the export side:
  * <pre>
+ * _migration/&lt;id&gt;/started.json             who was asked to export (written by fleetpress media migrate)
  * _migration/&lt;id&gt;/shard-NNNNN.json          the shard's manifest (written before its tar)
  * _migration/&lt;id&gt;/shard-NNNNN.tar           the shard: plain POSIX/GNU tar, paths relative to uploads/
  * _migration/&lt;id&gt;/migration.json            written once every shard is uploaded
@@ -68,6 +69,11 @@ public final class MigrationKeys {
 
     public static String migrationManifest(String id) {
         return ROOT + requireId(id) + "/migration.json";
+    }
+
+    /** Written by {@code fleetpress media migrate} once it sent the export; read by {@code media status}. */
+    public static String started(String id) {
+        return ROOT + requireId(id) + "/started.json";
     }
 
     /** The ETags the shard's import wrote or found ({@link StoredEntries}). */

@@ -15,20 +15,23 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Closes a migration: once {@code migration.json} exists and every one of its shards has a result, checks
  * every manifest entry (present under the uploads prefix with the manifest's size and sha256, see
  * {@link EntryCheck}, or listed as rejected in its shard's result) and writes
- * {@code _migration/<id>/report.json} once, through the ledger's create-if-absent. Safe to call any number of times, concurrently and in any order of
- * arrival: until the last result exists it answers {@link Waiting}, afterwards {@link AlreadyReported}.
+ * {@code _migration/<id>/report.json} once, through the ledger's create-if-absent. Safe to call any
+ * number of times, concurrently and in any order of arrival: until the last result exists it answers
+ * {@link Waiting}, afterwards {@link AlreadyReported}.
  *
  * <p>The report: {@code {"formatVersion":1,"migrationId","environment","exportedAt","shards","files",
  * "entries","verified","imported","skipped","rejected":[{"shard","path","reason"}],"missing":[{"shard",
- * "path","reason"}],"bytes","verifiedBy":{"listing","headObject","listings","listedKeys"},"startedAt","finishedAt",
- * "durationSeconds","complete"}}. {@code missing}
- * must be empty: an entry there was neither imported nor rejected (or a shard manifest was unreadable, or
- * the manifests list fewer files than migration.json counts), and {@code complete} is then false.
+ * "path","reason"}],"bytes","verifiedBy":{"listing","headObject","listings","listedKeys"},"startedAt",
+ * "finishedAt","durationSeconds","complete"}}. {@code missing} must be empty: an entry there was neither
+ * imported nor rejected (or a shard manifest was unreadable, or the manifests list fewer files than
+ * migration.json counts), and {@code complete} is then false. {@code verifiedBy} says how many entries a
+ * listing verified and how many a HeadObject did, over how many listings reading how many keys.
  */
 public final class MigrationVerifier {
     /** Shard manifests list a few thousand entries; this bound only stops a runaway object. */
@@ -87,33 +90,6 @@ public final class MigrationVerifier {
         List<Object> missing = new ArrayList<>();
         List<EntryCheck.Entry> toCheck = new ArrayList<>();
         long entries = 0;
-        for (Map.Entry<Integer, ShardResult> e : results.entrySet()) {
-            int shard = e.getKey();
-            Map<String, String> rejectedPaths = new HashMap<>();
-            for (Rejection r : e.getValue().rejected()) {
-                rejected.add(Json.object("shard", shard, "path", r.path(), "reason", r.reason()));
-                rejectedPaths.putIfAbsent(r.path(), r.reason());
-            }
-            ShardManifest manifest;
-            try {
-                manifest = StoredJson.read(store, MigrationKeys.shardManifest(migration.migrationId(), shard),
-                                MAX_MANIFEST_BYTES)
-                        .map(json -> ShardManifest.parse(json, migration.migrationId(), shard))
-                        .orElseThrow(() -> new JsonException("the shard manifest is gone"));
-            } catch (JsonException ex) {
-                missing.add(Json.object("shard", shard,
-                        "path", MigrationKeys.shardManifest(migration.migrationId(), shard),
-                        "reason", "cannot check this shard's entries: " + ex.getMessage()));
-                continue;
-            }
-            StoredEntries stored = stored(migration.migrationId(), shard);
-            for (ManifestEntry entry : manifest.entries()) {
-                entries++;
-                if (!rejectedPaths.containsKey(entry.path())) {
-                    toCheck.add(new EntryCheck.Entry(shard, entry, stored.eTag(entry.path()), e.getValue().finishedAt()));
-                }
-            }
-        }
         EntryCheck.Outcome checked;
         ExecutorService pool = Executors.newFixedThreadPool(config.parallelism(), r -> {
             Thread t = new Thread(r, "media-verify");
@@ -121,6 +97,33 @@ public final class MigrationVerifier {
             return t;
         });
         try {
+            // Each shard's manifest and ETag record, read side by side: two GETs per shard.
+            Map<Integer, Future<ShardRecords>> records = new LinkedHashMap<>();
+            for (int shard : results.keySet()) {
+                records.put(shard, pool.submit(() -> records(migration.migrationId(), shard)));
+            }
+            for (Map.Entry<Integer, ShardResult> e : results.entrySet()) {
+                int shard = e.getKey();
+                Map<String, String> rejectedPaths = new HashMap<>();
+                for (Rejection r : e.getValue().rejected()) {
+                    rejected.add(Json.object("shard", shard, "path", r.path(), "reason", r.reason()));
+                    rejectedPaths.putIfAbsent(r.path(), r.reason());
+                }
+                ShardRecords shardRecords = EntryCheck.await(records.get(shard));
+                if (!shardRecords.unreadable().isEmpty()) {
+                    missing.add(Json.object("shard", shard,
+                            "path", MigrationKeys.shardManifest(migration.migrationId(), shard),
+                            "reason", "cannot check this shard's entries: " + shardRecords.unreadable()));
+                    continue;
+                }
+                for (ManifestEntry entry : shardRecords.manifest().entries()) {
+                    entries++;
+                    if (!rejectedPaths.containsKey(entry.path())) {
+                        toCheck.add(new EntryCheck.Entry(shard, entry, shardRecords.stored().eTag(entry.path()),
+                                e.getValue().finishedAt()));
+                    }
+                }
+            }
             checked = new EntryCheck(store, config.rules(), pool).check(toCheck);
         } finally {
             pool.shutdownNow();
@@ -159,6 +162,22 @@ public final class MigrationVerifier {
             return new AlreadyReported();
         }
         return new Reported(checked.verified(), rejected.size(), missing.size());
+    }
+
+    /** A shard's manifest (unless {@code unreadable} says why not) and recorded ETags. */
+    private record ShardRecords(ShardManifest manifest, StoredEntries stored, String unreadable) {
+    }
+
+    private ShardRecords records(String migrationId, int shard) {
+        try {
+            ShardManifest manifest = StoredJson.read(store, MigrationKeys.shardManifest(migrationId, shard), MAX_MANIFEST_BYTES)
+                    .map(json -> ShardManifest.parse(json, migrationId, shard))
+                    .orElseThrow(() -> new JsonException("the shard manifest is gone"));
+            return new ShardRecords(manifest, stored(migrationId, shard), "");
+        } catch (JsonException e) {
+            return new ShardRecords(new ShardManifest(migrationId, shard, List.of()), StoredEntries.none(migrationId, shard),
+                    e.getMessage());
+        }
     }
 
     /** The shard's recorded ETags; none (every entry then costs a HeadObject) when absent or unreadable. */

@@ -168,6 +168,25 @@ class MediaHandlerTest {
     }
 
     @Test
+    void handleRequest_whenAShardManifestIsGoneAtTheEnd_reportsItsEntriesUncheckable() {
+        upload(1, new Shards().file("a.jpg", utf8("a")));
+        upload(2, new Shards().file("b.jpg", utf8("b")));
+        handle(shardEvent(1));
+        handle(shardEvent(2));
+        store.remove(MigrationKeys.shardManifest(ID, 2));
+        uploadMigration(2, 2);
+
+        handle(fixture("media/s3-migration-complete.json"));
+
+        Json.Node report = Json.parse(report());
+        assertThat(report.get("complete").asBoolean()).isFalse();
+        assertThat(report.get("verified").asLong()).isEqualTo(1);
+        assertThat(report.get("missing").elements()).extracting(m -> m.text("reason"))
+                .anySatisfy(reason -> assertThat(reason).startsWith("cannot check this shard's entries: the shard manifest is gone"))
+                .anySatisfy(reason -> assertThat(reason).contains("migration.json counts 2 files but the shard manifests list 1"));
+    }
+
+    @Test
     void handleRequest_whenReportExists_writesNothingMore() {
         upload(1, new Shards().file("a.jpg", utf8("a")));
         uploadMigration(1, 1);
