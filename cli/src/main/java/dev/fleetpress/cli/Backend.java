@@ -58,10 +58,12 @@ final class Backend implements AutoCloseable {
     private final String releaseBucket;
     private final String parameterPrefix;
     private final List<AutoCloseable> resources;
+    private final boolean remote;
 
-    private Backend(String description, S3Client s3, SsmClient ssm, String releaseBucket, String parameterPrefix,
-                    List<AutoCloseable> resources) {
+    private Backend(String description, boolean remote, S3Client s3, SsmClient ssm, String releaseBucket,
+                    String parameterPrefix, List<AutoCloseable> resources) {
         this.description = description;
+        this.remote = remote;
         this.s3 = s3;
         this.ssm = ssm;
         this.releaseBucket = releaseBucket;
@@ -85,7 +87,11 @@ final class Backend implements AutoCloseable {
 
         /** The backend these options name; localcloud must be running. */
         Backend open() {
-            return aws ? aws(stack, releaseBucket) : local();
+            if (aws) {
+                return aws(stack, releaseBucket);
+            }
+            localOnly();
+            return local();
         }
 
         /**
@@ -96,9 +102,15 @@ final class Backend implements AutoCloseable {
             if (aws) {
                 return aws(stack, releaseBucket);
             }
+            localOnly();
             return isRunning() ? local() : localData();
         }
 
+        private void localOnly() {
+            if (stack != null || releaseBucket != null) {
+                throw new Unavailable("--stack and --release-bucket name a stack on AWS: add --aws");
+            }
+        }
     }
 
     /** Who the commands act as, in the environment's head and the logs: {@code cli:<user name>}. */
@@ -130,7 +142,8 @@ final class Backend implements AutoCloseable {
             System.setOut(logs);
             return action.run(backend.operations(Clock.systemUTC()), console);
         } catch (IllegalArgumentException e) {
-            return fail(e.getMessage());
+            // On AWS, an unknown environment or release may be a wrong region or stack: say where it looked.
+            return fail(e.getMessage() + (backend.remote ? " [looked in " + backend.description() + "]" : ""));
         } catch (ReleaseBackendException | LedgerException | SdkException e) {
             return fail(backend.description() + " failed: " + e.getMessage());
         } finally {
@@ -170,7 +183,7 @@ final class Backend implements AutoCloseable {
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
                 .httpClient(UrlConnectionHttpClient.create())
                 .build();
-        return new Backend("localcloud at " + ssmEndpoint, s3, ssm, outputs.get("ReleaseBucketName"),
+        return new Backend("localcloud at " + ssmEndpoint, false, s3, ssm, outputs.get("ReleaseBucketName"),
                 outputs.get("ParameterPrefix"), List.of(ssm, s3));
     }
 
@@ -204,7 +217,7 @@ final class Backend implements AutoCloseable {
             resources.add(s3);
             LocalSsm ssm = LocalSsm.open(cloudData.resolve("ssm"));
             resources.add(0, ssm);
-            return new Backend("localcloud data in " + cloudData + " (not running)", s3.client(), ssm,
+            return new Backend("localcloud data in " + cloudData + " (not running)", false, s3.client(), ssm,
                     outputs.get("ReleaseBucketName"), outputs.get("ParameterPrefix"), resources);
         } catch (RuntimeException e) {
             resources.forEach(Backend::closeQuietly);
@@ -236,7 +249,8 @@ final class Backend implements AutoCloseable {
             resources.add(s3);
             SsmClient ssm = SsmClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
             resources.add(ssm);
-            return new Backend("AWS stack " + stack, s3, ssm, releaseBucket, "/fleetpress/" + stack, resources);
+            return new Backend("AWS stack " + stack + " in " + ssm.serviceClientConfiguration().region(), true, s3, ssm,
+                    releaseBucket, "/fleetpress/" + stack, resources);
         } catch (SdkClientException e) {
             resources.forEach(Backend::closeQuietly);
             throw new Unavailable("cannot set up the AWS clients: " + e.getMessage() + " (set AWS_REGION and "

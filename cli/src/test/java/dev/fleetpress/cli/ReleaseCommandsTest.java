@@ -116,6 +116,15 @@ class ReleaseCommandsTest {
     }
 
     @Test
+    void promote_withAStackButNoAws_exits2SayingToAddIt() {
+        Result result = run("promote", old, PRODUCTION, "--stack", "fleetpress");
+
+        assertThat(result.exit).isEqualTo(2);
+        assertThat(result.err).contains("add --aws");
+        assertThat(fixture.pointer(PRODUCTION)).isEqualTo(current);
+    }
+
+    @Test
     void rollback_whenThereIsAnEarlierRelease_exits0() {
         fixture.point(PRODUCTION, old);
         fixture.point(PRODUCTION, current);
