@@ -75,9 +75,9 @@ final class StatusCommand implements Callable<Integer> {
                     : view.instances().size() + ", " + (view.instances().size() - view.behind().size()) + " on "
                     + current.id()));
             for (InstanceView i : view.instances()) {
-                out.append(String.format("    %-20s %-15s %-18s%s%s%n", i.instanceId(), i.release().isEmpty() ? "-" : i.release(),
+                out.append(String.format("    %-20s %-15s %-18s%s%s", i.instanceId(), i.release().isEmpty() ? "-" : i.release(),
                         i.state(), i.activation().isEmpty() ? "" : " activation " + i.activation(),
-                        i.onCurrent() ? "" : "  ← not on " + current.id()));
+                        i.onCurrent() ? "" : "  ← not on " + current.id()).stripTrailing()).append('\n');
             }
             out.append(String.format("  upgrade    %s%n", gate(view.upgrade())));
             out.append(String.format("  database   %s%n", database(view.environment(), view.database())));
