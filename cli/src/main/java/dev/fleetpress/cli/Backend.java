@@ -145,7 +145,9 @@ final class Backend implements AutoCloseable {
             // On AWS, an unknown environment or release may be a wrong region or stack: say where it looked.
             return fail(e.getMessage() + (backend.remote ? " [looked in " + backend.description() + "]" : ""));
         } catch (ReleaseBackendException | LedgerException | SdkException e) {
-            return fail(backend.description() + " failed: " + e.getMessage());
+            // The adapters' hint is for Lambda triggers; an operator reruns the command.
+            return fail(backend.description() + " failed: " + String.valueOf(e.getMessage())
+                    .replace("; the trigger will retry", "") + "; run the command again");
         } finally {
             System.setOut(console);
         }
