@@ -79,6 +79,7 @@ final class DemoCommand implements Callable<Integer> {
                 .timeScale(0.1)
                 .build()) {
             timeline.step("localcloud started", true, t, "S3 " + cloud.s3Endpoint() + ", webhook " + cloud.webhookUrl("github"));
+            RolloutSteps.prepareDatabase(cloud);
             new Flow(cloud, git, site, timeline).run(first);
         }
         console.println();

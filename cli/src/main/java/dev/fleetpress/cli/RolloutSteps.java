@@ -59,19 +59,29 @@ final class RolloutSteps {
         this.rollouts = new RolloutRecords(S3Ledger.create(cloud.s3(), cloud.releaseBucket(), RolloutRecords.PREFIX));
     }
 
-    /** @param head the commit the site repository's main is at (the last one pushed) */
-    void run(String first, String head) {
-        long t = System.nanoTime();
-        // The database the instances' wp-config.php names (localcloud's stand-in for RDS), at 6.8.3's schema.
-        cloud.ssm().putParameter(b -> b.name(cloud.parameterPrefix() + "/config/" + ENV + "/DB_HOST").value("localdb")
-                .type(ParameterType.STRING).overwrite(true));
+    /**
+     * Production's database, as it exists before anything is deployed: the one the instances'
+     * wp-config.php names (localcloud's stand-in for RDS), installed at WordPress 6.8.3's schema, with
+     * the Hello Fleet plugin active. Every release's upgrade gate runs against it.
+     */
+    static LocalDatabase prepareDatabase(LocalCloud cloud) {
+        String config = cloud.parameterPrefix() + "/config/" + ENV + "/";
+        cloud.ssm().putParameter(b -> b.name(config + "DB_HOST").value("localdb").type(ParameterType.STRING).overwrite(true));
+        cloud.ssm().putParameter(b -> b.name(config + "DB_NAME").value("wordpress").type(ParameterType.STRING).overwrite(true));
         LocalDatabase database = cloud.database("localdb", "wordpress");
         database.install(60421);
         database.activatePlugin("hello-fleet");
+        return database;
+    }
+
+    /** @param head the commit the site repository's main is at (the last one pushed) */
+    void run(String first, String head) {
+        long t = System.nanoTime();
+        LocalDatabase database = cloud.database("localdb", "wordpress");
         cloud.autoScaling().scale(GROUP, 3);
         boolean three = cloud.autoScaling().awaitSteady(GROUP, LIMIT) && cloud.awaitIdle(LIMIT);
         // The first release's gate waited while no instance ran it (the first push came before the
-        // fleet); the rollout schedule runs it now that instances do. Ticking it keeps the demo short.
+        // fleet); the rollout schedule runs it once instances do. Ticking it keeps the demo short.
         cloud.scheduler().tick("RolloutFunction");
         boolean firstGate = await(() -> gateIs(first, UpgradeState.SUCCEEDED));
         long baseline = runs(database, "core update-db");
@@ -116,7 +126,7 @@ final class RolloutSteps {
 
         // 2. Rolling back below the upgraded database is refused.
         t = System.nanoTime();
-        PromotionResult refused = operations.rollback(ENV, Optional.empty(), false, "demo");
+        PromotionResult refused = rollback();
         timeline.step("rollback production → " + first + " refused by the guard", refused.kind() == PromotionResult.Kind.REFUSED
                 && r2.equals(pointer()), t, shorten(refused.message()));
 
@@ -131,12 +141,21 @@ final class RolloutSteps {
 
         t = System.nanoTime();
         long before = runs(database, "core update-db");
-        PromotionResult back = operations.rollback(ENV, Optional.empty(), false, "demo");
+        PromotionResult back = rollback();
         boolean backDone = back.kind() == PromotionResult.Kind.PROMOTED && await(() -> allRun(r2)
                 && rollouts.current(ENV).filter(r -> r.release().equals(r2) && r.state() == RolloutState.ACTIVATED).isPresent());
         cloud.awaitIdle(LIMIT);
         timeline.step("rollback production → " + r2 + " (compatible): rolled back, no second upgrade", backDone
                 && runs(database, "core update-db") == before, t, shorten(back.message()));
+    }
+
+    /** {@code fleetpress rollback production}; a refusal of the input itself is a failed step, not a crash. */
+    private PromotionResult rollback() {
+        try {
+            return operations.rollback(ENV, Optional.empty(), false, "demo");
+        } catch (IllegalArgumentException e) {
+            return new PromotionResult(ENV, ReleaseId.of(pointer()), PromotionResult.Kind.ALREADY_CURRENT, e.getMessage());
+        }
     }
 
     private void push(String before, String after) {
