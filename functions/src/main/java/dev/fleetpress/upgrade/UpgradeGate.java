@@ -149,7 +149,8 @@ public final class UpgradeGate {
                 }
                 continue;
             }
-            if (r.attempt() >= config.maxAttempts()) {
+            // Only commands an instance could not finish count: waiting for an instance never fails a gate.
+            if (!r.commandId().isEmpty() && r.attempt() >= config.maxAttempts()) {
                 UpgradeOutcome outcome = failOnce(stored.get(), "no instance completed the upgrade command in "
                         + r.attempt() + " attempts (last: " + r.reason() + ")");
                 if (outcome != null) {

@@ -225,4 +225,34 @@ class UpgradeGateTest {
         }
         return out;
     }
+
+    @Test
+    void trigger_whenAnEnvironmentWaitsForAnInstanceMoreTimesThanMaxAttempts_neverFailsTheGate() {
+        world.pointers.set(ENV, r1);
+
+        for (int i = 0; i < 10; i++) {
+            assertThat(world.gate.trigger(ENV, r1).kind()).isEqualTo(UpgradeOutcome.Kind.WAITING);
+        }
+        world.running(r1, "i-0000000000000000a");
+
+        assertThat(world.gate.trigger(ENV, r1).kind()).isEqualTo(UpgradeOutcome.Kind.SENT);
+        assertThat(world.upgradeRecords.database(ENV).blocked()).isFalse();
+        assertThat(world.alerts).isEmpty();
+    }
+
+    @Test
+    void onCommandStatus_whenEveryInstanceVanishesMaxAttemptsTimes_failsOnce() {
+        world.running(r1, "i-0000000000000000a", "i-0000000000000000b", "i-0000000000000000c");
+        world.pointers.set(ENV, r1);
+        world.gate.trigger(ENV, r1);
+        UpgradeOutcome last = null;
+        for (int i = 0; i < 3; i++) {
+            last = world.gate.onCommandStatus(world.lastUpgradeCommand(), "Undeliverable");
+        }
+
+        assertThat(world.ssm.upgrades()).hasSize(3);
+        assertThat(last.message()).contains("no instance completed the upgrade command in 3 attempts");
+        assertThat(world.upgradeRecords.gate(ENV, r1).orElseThrow().state()).isEqualTo(UpgradeState.FAILED);
+        assertThat(world.alerts).hasSize(1);
+    }
 }
