@@ -107,6 +107,8 @@ public final class RolloutBenchmark {
             database.install(60421);
             String first = site.head();
             push(cloud, GitHubPush.ZERO, first);
+            // Launches before the first promotion would be abandoned (no release to install).
+            await(() -> ("r-" + first.substring(0, 12)).equals(pointer(cloud)));
             cloud.autoScaling().scale(GROUP, instances);
             if (!cloud.autoScaling().awaitSteady(GROUP, LIMIT) || !cloud.awaitIdle(LIMIT)) {
                 throw new IllegalStateException("the fleet of " + instances + " did not settle");
