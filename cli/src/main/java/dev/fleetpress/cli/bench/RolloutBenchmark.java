@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import software.amazon.awssdk.services.ssm.model.ParameterNotFoundException;
 import software.amazon.awssdk.services.ssm.model.ParameterType;
 
 /**
@@ -150,7 +151,11 @@ public final class RolloutBenchmark {
     }
 
     private static String pointer(LocalCloud cloud) {
-        return cloud.ssm().getParameter(b -> b.name(cloud.parameterPrefix() + "/env/" + ENV + "/release")).parameter().value();
+        try {
+            return cloud.ssm().getParameter(b -> b.name(cloud.parameterPrefix() + "/env/" + ENV + "/release")).parameter().value();
+        } catch (ParameterNotFoundException e) {
+            return "";
+        }
     }
 
     private static String running(InstanceView instance) {
