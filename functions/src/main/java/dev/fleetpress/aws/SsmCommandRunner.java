@@ -6,10 +6,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.exception.SdkServiceException;
 import software.amazon.awssdk.services.ssm.SsmClient;
+import software.amazon.awssdk.services.ssm.model.GetCommandInvocationResponse;
 import software.amazon.awssdk.services.ssm.model.InvalidDocumentException;
 import software.amazon.awssdk.services.ssm.model.InvalidInstanceIdException;
 import software.amazon.awssdk.services.ssm.model.InvocationDoesNotExistException;
@@ -63,6 +65,27 @@ public final class SsmCommandRunner implements CommandRunner {
             return ssm.get().getCommandInvocation(b -> b.commandId(commandId).instanceId(instanceId)).statusAsString();
         } catch (InvocationDoesNotExistException e) {
             return "Pending";
+        } catch (SdkException e) {
+            throw failure("GetCommandInvocation of " + commandId + " on " + instanceId, e);
+        }
+    }
+
+    @Override
+    public String output(String commandId, String instanceId) {
+        return invocation(commandId, instanceId, GetCommandInvocationResponse::standardOutputContent);
+    }
+
+    @Override
+    public String errorOutput(String commandId, String instanceId) {
+        return invocation(commandId, instanceId, GetCommandInvocationResponse::standardErrorContent);
+    }
+
+    private String invocation(String commandId, String instanceId, Function<GetCommandInvocationResponse, String> part) {
+        try {
+            String text = part.apply(ssm.get().getCommandInvocation(b -> b.commandId(commandId).instanceId(instanceId)));
+            return text == null ? "" : text;
+        } catch (InvocationDoesNotExistException e) {
+            return "";
         } catch (SdkException e) {
             throw failure("GetCommandInvocation of " + commandId + " on " + instanceId, e);
         }

@@ -19,6 +19,20 @@ public interface CommandRunner {
     String status(String commandId, String instanceId);
 
     /**
+     * What {@code commandId} printed on standard output on {@code instanceId} (on AWS GetCommandInvocation's
+     * StandardOutputContent: its first 24,000 characters), empty while SSM does not know the invocation.
+     * Runners whose commands' output nobody reads keep this default.
+     */
+    default String output(String commandId, String instanceId) {
+        return "";
+    }
+
+    /** As {@link #output}, for standard error (on AWS its first 8,000 characters). */
+    default String errorOutput(String commandId, String instanceId) {
+        return "";
+    }
+
+    /**
      * One document run on one instance. {@code parameters} are document parameters (never secrets:
      * SSM echoes them in events); {@code comment} is at most 100 characters.
      */

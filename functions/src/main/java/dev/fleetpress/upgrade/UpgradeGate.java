@@ -3,6 +3,7 @@ package dev.fleetpress.upgrade;
 import dev.fleetpress.fleet.Alerts;
 import dev.fleetpress.fleet.CommandRunner;
 import dev.fleetpress.fleet.CommandStatus;
+import dev.fleetpress.ledger.CompareAndSwap;
 import dev.fleetpress.log.Log;
 import dev.fleetpress.release.EnvironmentPointers;
 import dev.fleetpress.release.Environments;
@@ -47,7 +48,7 @@ import java.util.regex.Pattern;
  * database still changes once.
  */
 public final class UpgradeGate {
-    private static final int CAS_ATTEMPTS = 20;
+    private static final int CAS_ATTEMPTS = CompareAndSwap.ATTEMPTS;
     private static final Set<String> INSTANCE_COULD_NOT_RUN = Set.of("Cancelled", "Canceled", "Undeliverable",
             "Terminated", "DeliveryTimedOut", "InvalidPlatform", "AccessDenied");
 
@@ -297,17 +298,9 @@ public final class UpgradeGate {
      */
     private boolean replaceOwned(String environment, ReleaseId release, String owner,
                                  java.util.function.UnaryOperator<UpgradeRecord> change) {
-        for (int i = 0; i < CAS_ATTEMPTS; i++) {
-            Optional<Stored<UpgradeRecord>> stored = records.stored(environment, release)
-                    .filter(s -> s.value().owner().equals(owner) && s.value().state() == UpgradeState.CLAIMED);
-            if (stored.isEmpty()) {
-                return false;
-            }
-            if (records.replace(stored.get(), change.apply(stored.get().value()))) {
-                return true;
-            }
-        }
-        return false;
+        return CompareAndSwap.whileHeld(() -> records.stored(environment, release)
+                        .filter(s -> s.value().owner().equals(owner) && s.value().state() == UpgradeState.CLAIMED),
+                s -> records.replace(s, change.apply(s.value())));
     }
 
     private static String subject(String s) {
