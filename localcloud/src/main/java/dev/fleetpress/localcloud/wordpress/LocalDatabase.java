@@ -11,13 +11,15 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.regex.Pattern;
 
 /**
  * One WordPress database of localcloud, the folder the {@code wp} stand-in reads and writes: set it
  * up before a test or a demo (install WordPress at a schema version, activate plugins, make the
- * next upgrade fail) and inspect it afterwards (schema version, every wp command run on it).
+ * next upgrade fail, put rows of text that {@code wp search-replace} searches) and inspect it afterwards
+ * (schema version, rows, every wp command run on it).
  *
  * <p>Each write replaces its file atomically, so a {@code wp} running meanwhile never reads half of
  * one; the setters are meant for setting up, while no command runs on the database.
@@ -28,6 +30,8 @@ public final class LocalDatabase {
     static final String ACTIVE_PLUGINS = "active_plugins";
     static final String FAIL_NEXT = "fail-next";
     static final String HISTORY = "history.log";
+    static final String TABLES = "tables";
+    private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z0-9_]{1,64}");
 
     private final String host;
     private final String name;
@@ -124,6 +128,59 @@ public final class LocalDatabase {
                     + (message == null ? "null" : "'" + message + "'"));
         }
         write(FAIL_NEXT, message + "\n");
+    }
+
+    /**
+     * Stores {@code text} as the value of {@code column} in row {@code id} of {@code table}
+     * ({@code tables/<table>/<column>/<id>}), replacing what was there, as an INSERT or UPDATE would: the
+     * content {@code wp search-replace} searches and rewrites. Only text columns are kept (wp-cli searches no
+     * others), and a row's primary key is its id, never a column.
+     *
+     * @throws IllegalArgumentException when table or column is not a plain identifier ({@code [A-Za-z0-9_]},
+     *     1 to 64 characters), id is not positive, or text is null
+     */
+    public synchronized void putRow(String table, String column, long id, String text) {
+        Path cell = cell(table, column, id);
+        if (text == null) {
+            throw new IllegalArgumentException("the text of " + table + "." + column + " row " + id + " is null; use \"\"");
+        }
+        try {
+            Files.createDirectories(cell.getParent());
+            Path temp = Files.createTempFile(cell.getParent(), "." + id, ".tmp");
+            try {
+                Files.writeString(temp, text, StandardCharsets.UTF_8);
+                Files.move(temp, cell, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                Files.deleteIfExists(temp);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + cell, e);
+        }
+    }
+
+    /** The value of {@code column} in row {@code id} of {@code table}; empty when that row or column holds none. */
+    public Optional<String> row(String table, String column, long id) {
+        Path cell = cell(table, column, id);
+        try {
+            return Optional.of(Files.readString(cell, StandardCharsets.UTF_8));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + cell, e);
+        }
+    }
+
+    private Path cell(String table, String column, long id) {
+        for (String name : new String[] {table, column}) {
+            if (name == null || !IDENTIFIER.matcher(name).matches()) {
+                throw new IllegalArgumentException("table and column names are plain identifiers (" + IDENTIFIER.pattern()
+                        + "), got " + (name == null ? "null" : "'" + name + "'"));
+            }
+        }
+        if (id < 1) {
+            throw new IllegalArgumentException("row ids are positive, got " + id);
+        }
+        return folder.resolve(TABLES).resolve(table).resolve(column).resolve(Long.toString(id));
     }
 
     /** Every {@code wp} command run on this database, oldest first (a line still being written is left out). */

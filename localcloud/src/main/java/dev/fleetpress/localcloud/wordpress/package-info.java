@@ -19,13 +19,27 @@
  *   <li>{@code wp --path=<dir> core version}: prints the release's {@code $wp_version}.</li>
  *   <li>{@code wp --path=<dir> plugin is-active <slug>}: exit 0 when {@code <dir>/wp-content/plugins/<slug>/}
  *       exists and the database lists the slug as active, 1 otherwise; prints nothing.</li>
+ *   <li>{@code wp --path=<dir> search-replace <old> <new> [<table>...]} with {@code --dry-run},
+ *       {@code --precise}, {@code --report-changed-only}, {@code --all-tables-with-prefix} and
+ *       {@code --skip-columns=<a,b>}: counts the rows of each column whose text contains {@code <old>}
+ *       literally and, unless {@code --dry-run}, replaces every occurrence; searches the tables whose names
+ *       start with the table prefix ({@code TABLE_PREFIX} or a literal {@code $table_prefix} in
+ *       wp-config.php, else {@code wp_}) or the named ones, always skipping {@code user_pass}. Prints
+ *       wp-cli's report as it prints it when standard output is not a terminal (tab-separated
+ *       {@code Table Column Replacements Type} lines, {@code PHP} with {@code --precise}, else {@code SQL}),
+ *       then {@code Success: N replacements to be made.} or {@code Success: Made N replacements.} (singular
+ *       for 1); identical {@code <old>} and {@code <new>}: wp-cli's warning, exit 0. A stand-in: it does not
+ *       understand PHP serialized values (wp-cli rewrites them with their lengths; here a serialized string
+ *       whose length changes is left inconsistent), and without {@code --all-tables-with-prefix} it searches
+ *       the same tables (it has no {@code $wpdb} registry).</li>
  *   <li>{@code wp --path=<dir> <other words>} (a plugin's own command, such as {@code wc update}):
  *       prints {@code Success: <words> (localcloud stand-in: no plugin code runs)}, exit 0. Other
  *       {@code core} and {@code plugin} subcommands are refused (exit 1) rather than faked.</li>
  * </ul>
  * It needs {@code --path=<dir>} (wp-cli would default to the current folder) and accepts
  * {@code --allow-root}, {@code --skip-plugins} and {@code --skip-themes}, which change nothing here;
- * any other option is an error ({@code Error: Parameter errors:}, exit 1). It does not refuse to run
+ * any other option (and search-replace's options on another command) is an error
+ * ({@code Error: Parameter errors:}, exit 1). It does not refuse to run
  * as root: on EC2, Run Command runs as root and real wp-cli then needs {@code --allow-root}. Errors go
  * to stderr as {@code Error: …} lines, success to stdout.
  *
@@ -37,8 +51,9 @@
  * sed. The folder holds {@code db_version} (the schema version; absent until WordPress is
  * installed), {@code active_plugins} (slugs, one a line), optionally {@code fail-next} (the next
  * {@code core update-db} prints {@code Error: <its text>}, exits 1 and removes it: fault injection),
- * {@code history.log} (one line per command that reached the database:
- * {@code <UTC time>\t<instance id>\t<command words>\t<exit code>}, the instance from
+ * {@code tables/<table>/<column>/<row id>} (the text of one cell, for search-replace; set it with
+ * {@link LocalDatabase#putRow}), {@code history.log} (one line per command that reached the database:
+ * {@code <UTC time>\t<instance id>\t<command words and search-replace options>\t<exit code>}, the instance from
  * {@code FLEETPRESS_INSTANCE_ID} or the host name) and {@code lock}: each command holds
  * {@code flock} on it from reading to recording, so concurrent commands on one database run one
  * after the other and their history lines never interleave. A database folder that does not exist
