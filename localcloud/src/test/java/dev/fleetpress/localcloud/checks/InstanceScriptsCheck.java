@@ -21,6 +21,7 @@ final class InstanceScriptsCheck {
             "BootstrapDocument", "instance/bootstrap.sh",
             "DrainDocument", "instance/drain.sh",
             "MediaExportDocument", "instance/export-media.sh",
+            "RewriteUrlsDocument", "instance/rewrite-urls.sh",
             "UpgradeDocument", "instance/upgrade.sh");
     static final String HARNESS = "instance/test-instance-scripts.sh";
     static final String MEDIA_EXPORT_HARNESS = "instance/test-export-media.sh";

@@ -17,8 +17,9 @@ class InstanceScriptsCheckTest {
     private static final String DRAIN = "#!/usr/bin/env bash\necho drain\n";
     private static final String EXPORT = "#!/usr/bin/env bash\necho export\n";
     private static final String UPGRADE = "#!/usr/bin/env bash\necho upgrade\n";
+    private static final String REWRITE = "#!/usr/bin/env bash\necho rewrite\n";
     private static final Map<String, String> FILES = Map.of("instance/bootstrap.sh", BOOTSTRAP, "instance/drain.sh", DRAIN,
-            "instance/export-media.sh", EXPORT, "instance/upgrade.sh", UPGRADE);
+            "instance/export-media.sh", EXPORT, "instance/upgrade.sh", UPGRADE, "instance/rewrite-urls.sh", REWRITE);
     private static final Template INLINE = Template.parse("""
             Resources:
               BootstrapDocument:
@@ -82,11 +83,26 @@ class InstanceScriptsCheckTest {
                             - |
                               #!/usr/bin/env bash
                               echo upgrade
+              RewriteUrlsDocument:
+                Type: AWS::SSM::Document
+                Properties:
+                  DocumentType: Command
+                  Content:
+                    schemaVersion: "2.2"
+                    mainSteps:
+                      - action: aws:runShellScript
+                        name: rewrite
+                        inputs:
+                          runCommand:
+                            - |
+                              #!/usr/bin/env bash
+                              echo rewrite
             """, Repo.STACK);
 
     private static Map<String, String> repoScripts() {
         return Map.of("instance/bootstrap.sh", Repo.read("instance/bootstrap.sh"), "instance/drain.sh", Repo.read("instance/drain.sh"),
-                "instance/export-media.sh", Repo.read("instance/export-media.sh"), "instance/upgrade.sh", Repo.read("instance/upgrade.sh"));
+                "instance/export-media.sh", Repo.read("instance/export-media.sh"), "instance/upgrade.sh", Repo.read("instance/upgrade.sh"),
+                "instance/rewrite-urls.sh", Repo.read("instance/rewrite-urls.sh"));
     }
 
     @Test
@@ -102,7 +118,7 @@ class InstanceScriptsCheckTest {
     @Test
     void inlined_whenLineDiffers_printsFirstDifferingLineAndFix() {
         Map<String, String> edited = Map.of("instance/bootstrap.sh", BOOTSTRAP.replace("echo", "printf '%s\\n'"), "instance/drain.sh", DRAIN,
-                "instance/export-media.sh", EXPORT, "instance/upgrade.sh", UPGRADE);
+                "instance/export-media.sh", EXPORT, "instance/upgrade.sh", UPGRADE, "instance/rewrite-urls.sh", REWRITE);
 
         assertThat(InstanceScriptsCheck.inlined(edited, INLINE)).singleElement().asString()
                 .contains("instance/bootstrap.sh and BootstrapDocument's runCommand in template.yaml differ first at line 3",
@@ -113,7 +129,7 @@ class InstanceScriptsCheckTest {
     @Test
     void inlined_whenFileHasExtraLine_reportsWhereTemplateEnds() {
         Map<String, String> longer = Map.of("instance/bootstrap.sh", BOOTSTRAP, "instance/drain.sh", DRAIN + "exit 0\n",
-                "instance/export-media.sh", EXPORT, "instance/upgrade.sh", UPGRADE);
+                "instance/export-media.sh", EXPORT, "instance/upgrade.sh", UPGRADE, "instance/rewrite-urls.sh", REWRITE);
 
         assertThat(InstanceScriptsCheck.inlined(longer, INLINE)).singleElement().asString()
                 .contains("differ first at line 3", "instance/drain.sh: 'exit 0'", "template.yaml: ''");
@@ -131,6 +147,7 @@ class InstanceScriptsCheckTest {
                 .containsExactly("template.yaml has no AWS::SSM::Document BootstrapDocument to run instance/bootstrap.sh",
                         "template.yaml has no AWS::SSM::Document DrainDocument to run instance/drain.sh",
                         "template.yaml has no AWS::SSM::Document MediaExportDocument to run instance/export-media.sh",
+                        "template.yaml has no AWS::SSM::Document RewriteUrlsDocument to run instance/rewrite-urls.sh",
                         "template.yaml has no AWS::SSM::Document UpgradeDocument to run instance/upgrade.sh");
     }
 
