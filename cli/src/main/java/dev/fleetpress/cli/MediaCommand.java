@@ -87,7 +87,8 @@ import software.amazon.awssdk.services.ssm.model.InvocationDoesNotExistException
  */
 @Command(name = "media", mixinStandardHelpOptions = true,
         description = "Move an environment's existing uploads into the media bucket and follow the migration.",
-        subcommands = {MediaCommand.Migrate.class, MediaCommand.Status.class})
+        subcommands = {MediaCommand.Migrate.class, MediaCommand.Status.class, MediaRewriteCommand.class,
+                MediaConfigureCommand.class})
 final class MediaCommand implements Runnable {
     static final Pattern STACK_NAME = Pattern.compile("^[A-Za-z][A-Za-z0-9-]{0,127}$");
     static final Pattern BUCKET_NAME = Pattern.compile("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$");

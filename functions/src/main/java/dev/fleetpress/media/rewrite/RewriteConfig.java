@@ -21,6 +21,11 @@ public record RewriteConfig(String document, Duration claimLease, Duration runLe
         }
     }
 
+    /** This configuration, polling every {@code interval} instead. */
+    public RewriteConfig withPollInterval(Duration interval) {
+        return new RewriteConfig(document, claimLease, runLease, interval);
+    }
+
     /** The defaults for {@code document}: a 60 s claim, the document's 3600 s timeout plus a margin, a poll every 2 s. */
     public static RewriteConfig of(String document) {
         return new RewriteConfig(document, Duration.ofSeconds(60), Duration.ofSeconds(3900), Duration.ofSeconds(2));

@@ -16,6 +16,11 @@ public record RewriteRequest(String environment, String migrationId, String from
     public RewriteRequest {
         Environments.requireValid(environment);
         MigrationKeys.requireId(migrationId);
+        requireUrls(from, to);
+    }
+
+    /** The URL rules alone, for callers that check them before they know the migration. */
+    public static void requireUrls(String from, String to) {
         BaseUrls.requireValid(from, "--from");
         BaseUrls.requireValid(to, "--to");
         if (from.equals(to)) {
