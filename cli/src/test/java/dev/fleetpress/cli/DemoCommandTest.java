@@ -46,7 +46,8 @@ class DemoCommandTest {
     @Test
     void demo_onAFreshDataFolder_verifiesEveryStep() {
         assertThat(demoOutput).contains("production → r-", "tag v1.0.0 → staging, no rebuild",
-                "broken commit: build fails, production unchanged", "All 17 steps verified their effect.");
+                "broken commit: build fails, production unchanged", "rewrite-urls --apply again: already done",
+                "All 29 steps verified their effect.");
         assertThat(demoOutput).doesNotContain("✘");
     }
 
