@@ -221,8 +221,8 @@ final class MediaRewriteCommand implements Callable<Integer> {
     int run(Rewriting settings, RewriteRequest request, PrintStream out, PrintStream err) {
         RewriteOutcome outcome;
         try {
-            err.println((apply ? "rewriting" : "dry run of") + " " + request.from() + " → " + request.to() + " in "
-                    + request.environment() + " (migration " + request.migrationId() + ") on one instance; waiting for it…");
+            err.println(request.environment() + ", migration " + request.migrationId() + ": " + (apply ? "rewrite " : "dry run of ")
+                    + request.from() + " → " + request.to() + "…");
             outcome = apply ? settings.rewrite().apply(request, retryFailed) : settings.rewrite().dryRun(request);
         } catch (IllegalArgumentException e) {
             throw new MediaException(e.getMessage(), 2);
