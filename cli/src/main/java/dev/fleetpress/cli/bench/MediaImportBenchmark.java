@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,18 +40,26 @@ public final class MediaImportBenchmark {
      * then published); {@code arriving}: the same shards uploaded one by one during the import, as an
      * export on this machine would.
      */
-    record Round(MediaMigration.Import fleetPress, MediaMigration.Import arriving, double sync, Map<Integer, Double> raw) {
+    record Round(MediaMigration.Import fleetPress, MediaMigration.Import arriving, double sync, Map<Integer, RawPuts.Run> raw) {
         /** The import's rate over the best raw loop's of the same round: load that shifts between rounds cancels out. */
         double ratio() {
-            return bestRaw() / fleetPress.windowSeconds();
+            return best().seconds() / fleetPress.windowSeconds();
         }
 
         double arrivingRatio() {
-            return bestRaw() / arriving.windowSeconds();
+            return best().seconds() / arriving.windowSeconds();
         }
 
-        private double bestRaw() {
-            return raw.values().stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+        /**
+         * The best raw loop's CPU over the import's (publish to report seen), both in this JVM: the rate
+         * ratio the two would have on an idle machine where both are CPU-bound, whatever else runs here.
+         */
+        double cpuRatio() {
+            return best().cpuSeconds() / fleetPress.cpuSeconds();
+        }
+
+        RawPuts.Run best() {
+            return raw.values().stream().min(Comparator.comparingDouble(RawPuts.Run::seconds)).orElseThrow();
         }
     }
 
@@ -120,10 +129,11 @@ public final class MediaImportBenchmark {
                 Round round = round(r, migration, shards.get(MAIN_SHARD_MB), sync, raw, bucket, files);
                 out.printf("%s: import %.2f s (window, verification %.2f s of it; %.2f s from first shard published to report seen, "
                                 + "heap peak +%.0f MB), import of arriving shards %.2f s, aws s3 sync %.2f s, raw PutObject %s; "
-                                + "import/raw this round %.2f (arriving %.2f)%n",
+                                + "import/raw this round %.2f (arriving %.2f); CPU import %.1f s, best raw %.1f s: raw/import %.2f%n",
                         r == 0 ? "warm-up (not counted)" : "round " + r + "/" + rounds, round.fleetPress().windowSeconds(),
                         round.fleetPress().verifySeconds(), round.fleetPress().wallSeconds(), round.fleetPress().heapPeakMb(),
-                        round.arriving().windowSeconds(), round.sync(), rawText(round.raw()), round.ratio(), round.arrivingRatio());
+                        round.arriving().windowSeconds(), round.sync(), rawText(round.raw()), round.ratio(), round.arrivingRatio(),
+                        round.fleetPress().cpuSeconds(), round.best().cpuSeconds(), round.cpuRatio());
                 if (r > 0) {
                     measured.add(round);
                 }
@@ -140,7 +150,7 @@ public final class MediaImportBenchmark {
         MediaMigration.Import imported = null;
         MediaMigration.Import arriving = null;
         double synced = 0;
-        Map<Integer, Double> puts = new LinkedHashMap<>();
+        Map<Integer, RawPuts.Run> puts = new LinkedHashMap<>();
         for (int k = 0; k < 4; k++) {
             switch ((r + k) % 4) {
                 case 0 -> imported = importOnce(migration, shards, "m-bench-round-" + r, true, bucket, files);
@@ -176,7 +186,7 @@ public final class MediaImportBenchmark {
         double importWall = median(rounds, r -> r.fleetPress().wallSeconds());
         double syncSeconds = median(rounds, Round::sync);
         Map<Integer, Double> rawSeconds = new LinkedHashMap<>();
-        RAW_THREADS.forEach(t -> rawSeconds.put(t, median(rounds, r -> r.raw().get(t))));
+        RAW_THREADS.forEach(t -> rawSeconds.put(t, median(rounds, r -> r.raw().get(t).seconds())));
         int best = rawSeconds.entrySet().stream().min(Map.Entry.comparingByValue()).orElseThrow().getKey();
         double ceiling = files.count() / rawSeconds.get(best);
 
@@ -194,6 +204,12 @@ public final class MediaImportBenchmark {
                         + "aws s3 sync/ceiling %.2f, ceiling/aws s3 sync %.2fx; goal import >= 0.90 x ceiling: %s%n", importRatio,
                 median(rounds, Round::ratio), median(rounds, Round::arrivingRatio), files.count() / syncSeconds / ceiling,
                 ceiling / (files.count() / syncSeconds), importRatio >= 0.9 ? "MET" : "NOT MET");
+        out.printf("CPU of this JVM (S3 server, function or loop, benchmark) per 1,000 files, medians: import %.2f s, best raw loop %.2f s; "
+                        + "raw/import %.2f (median of the rounds' own %.2f): the ratio on a machine with nothing else to run%n",
+                median(rounds, r -> r.fleetPress().cpuSeconds()) * 1000 / files.count(),
+                median(rounds, r -> r.best().cpuSeconds()) * 1000 / files.count(),
+                median(rounds, r -> r.best().cpuSeconds()) / median(rounds, r -> r.fleetPress().cpuSeconds()),
+                median(rounds, Round::cpuRatio));
         MediaMigration.Import last = rounds.get(rounds.size() - 1).fleetPress();
         out.printf("verification: median %.2f s after the last shard's result; entries verified by listing %d, by HeadObject %d (last round)%n",
                 median(rounds, r -> r.fleetPress().verifySeconds()), last.byListing(), last.byHeadObject());
@@ -204,32 +220,33 @@ public final class MediaImportBenchmark {
     private static void scaling(PrintStream out, MediaMigration migration, Map<Integer, MediaMigration.Shards> shards, MediaBucket bucket,
                                 MediaFiles files) throws Exception {
         out.println();
-        out.printf("%-24s %7s %9s %9s %8s %14s %10s %10s%n", "shard size (one import)", "shards", "seconds", "files/s", "MB/s", "heap peak MB",
-                "verify s", "export s");
+        out.printf("%-24s %7s %9s %9s %8s %14s %10s %8s %10s%n", "shard size (one import)", "shards", "seconds", "files/s", "MB/s",
+                "heap peak MB", "verify s", "CPU s", "export s");
         for (MediaMigration.Shards s : shards.values()) {
             MediaMigration.Import imported = migration.replay(s, "m-bench-scale-" + s.shardMegabytes(), true);
             check(imported.imported() == files.count(), "the " + s.shardMegabytes() + " MiB import imported " + imported.imported());
             bucket.delete(MediaMigration.UPLOADS);
-            out.printf("%-24s %7d %9.2f %9.0f %8.1f %14.0f %10.2f %10.1f%n", s.shardMegabytes() + " MiB", s.count(), imported.windowSeconds(),
-                    files.count() / imported.windowSeconds(), files.bytes() / 1e6 / imported.windowSeconds(), imported.heapPeakMb(),
-                    imported.verifySeconds(), s.exportSeconds());
+            out.printf("%-24s %7d %9.2f %9.0f %8.1f %14.0f %10.2f %8.1f %10.1f%n", s.shardMegabytes() + " MiB", s.count(),
+                    imported.windowSeconds(), files.count() / imported.windowSeconds(), files.bytes() / 1e6 / imported.windowSeconds(),
+                    imported.heapPeakMb(), imported.verifySeconds(), imported.cpuSeconds(), s.exportSeconds());
         }
     }
 
     /** What the importer's request costs: the raw loop making it per file, at the import's concurrency and more. */
     private static void requestPattern(PrintStream out, RawPuts raw, MediaBucket bucket, MediaFiles files) throws Exception {
         out.println();
-        out.printf("%-58s %9s %9s%n", "request pattern (raw loop, once each)", "seconds", "files/s");
+        out.printf("%-58s %9s %9s %9s%n", "request pattern (raw loop, once each)", "seconds", "files/s", "CPU s");
         for (int threads : List.of(16, 64)) {
             String prefix = "pattern-put-" + threads + "/";
-            double put = raw.putOnly(files, prefix, threads);
+            RawPuts.Run put = raw.putOnly(files, prefix, threads);
             bucket.delete(prefix);
             prefix = "pattern-conditional-put-" + threads + "/";
-            double conditional = raw.importerPattern(files, prefix, threads);
+            RawPuts.Run conditional = raw.importerPattern(files, prefix, threads);
             bucket.delete(prefix);
-            out.printf("%-58s %9.2f %9.0f%n", "PutObject only, " + threads + " threads", put, files.count() / put);
-            out.printf("%-58s %9.2f %9.0f%n", "PutObject If-None-Match: * with headers, " + threads + " threads", conditional,
-                    files.count() / conditional);
+            out.printf("%-58s %9.2f %9.0f %9.2f%n", "PutObject only, " + threads + " threads", put.seconds(),
+                    files.count() / put.seconds(), put.cpuSeconds());
+            out.printf("%-58s %9.2f %9.0f %9.2f%n", "PutObject If-None-Match: * with headers, " + threads + " threads",
+                    conditional.seconds(), files.count() / conditional.seconds(), conditional.cpuSeconds());
         }
     }
 
@@ -250,9 +267,9 @@ public final class MediaImportBenchmark {
         out.printf("%-58s %9.2f %9.0f %8.1f %11.2f%n", name, seconds, rate, files.bytes() / 1e6 / seconds, rate / ceiling);
     }
 
-    private static String rawText(Map<Integer, Double> raw) {
+    private static String rawText(Map<Integer, RawPuts.Run> raw) {
         StringBuilder text = new StringBuilder();
-        raw.forEach((t, s) -> text.append(text.length() == 0 ? "" : ", ").append(String.format("%.2f s (%d threads)", s, t)));
+        raw.forEach((t, s) -> text.append(text.length() == 0 ? "" : ", ").append(String.format("%.2f s (%d threads)", s.seconds(), t)));
         return text.toString();
     }
 

@@ -37,7 +37,16 @@ final class MediaMigration {
      * the entries were verified (by a listing that shows the ETag the import recorded, or by HeadObject).
      */
     record Import(int shards, long imported, long skipped, long bytes, double windowSeconds, double wallSeconds,
-                  double heapPeakMb, double verifySeconds, long byListing, long byHeadObject) {
+                  double heapPeakMb, double verifySeconds, long byListing, long byHeadObject, double cpuSeconds) {
+    }
+
+    /**
+     * CPU seconds this JVM has used: S3Proxy, the function and the benchmark all run in it, so what a
+     * variant consumed is told apart from the wall time the machine's other load adds.
+     */
+    static double processCpuSeconds() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime() / 1e9;
     }
 
     /** The shards of one export, kept on disk for replays. */
@@ -76,7 +85,7 @@ final class MediaMigration {
         if (!"Success".equals(status)) {
             throw new IllegalStateException("the media export with ShardMegabytes " + shardMegabytes + " ended " + status);
         }
-        Import during = awaitReport(id, start, null);
+        Import during = awaitReport(id, start, null, processCpuSeconds());
         bucket.delete(UPLOADS);
         Files.createDirectories(dir);
         int count = (int) Json.parse(get(MigrationKeys.migrationManifest(id))).get("shards").asLong();
@@ -107,6 +116,7 @@ final class MediaMigration {
         }
         Import imported;
         try (HeapSampler heap = HeapSampler.start()) {
+            double cpu = processCpuSeconds();
             long start = System.nanoTime();
             for (int n = 1; n <= shards.count(); n++) {
                 String tarKey = MigrationKeys.shardTar(newId, n);
@@ -120,18 +130,19 @@ final class MediaMigration {
                 }
             }
             put(MigrationKeys.migrationManifest(newId), renamed(shards.dir().resolve("migration.json"), newId));
-            imported = awaitReport(newId, start, heap);
+            imported = awaitReport(newId, start, heap, cpu);
         }
         bucket.delete(stagedPrefix);
         return imported;
     }
 
-    private Import awaitReport(String id, long start, HeapSampler heap) throws Exception {
+    private Import awaitReport(String id, long start, HeapSampler heap, double cpuAtStart) throws Exception {
         long deadline = System.nanoTime() + PATIENCE.toNanos();
         while (true) {
             try {
                 Json.Node report = Json.parse(get(MigrationKeys.ROOT + MigrationKeys.reportLedgerKey(id)));
                 double wall = (System.nanoTime() - start) / 1e9;
+                double cpu = processCpuSeconds() - cpuAtStart;
                 if (!report.get("complete").asBoolean()) {
                     throw new IllegalStateException("migration " + id + " is incomplete: " + report);
                 }
@@ -147,7 +158,7 @@ final class MediaMigration {
                         report.get("bytes").asLong(), window, wall, heap == null ? Double.NaN : heap.peakAboveBaselineMb(),
                         Duration.between(lastResult, finished).toNanos() / 1e9,
                         report.find("verifiedBy", "listing").map(Json.Node::asLong).orElse(0L),
-                        report.find("verifiedBy", "headObject").map(Json.Node::asLong).orElse(report.get("verified").asLong()));
+                        report.find("verifiedBy", "headObject").map(Json.Node::asLong).orElse(report.get("verified").asLong()), cpu);
             } catch (NoSuchKeyException e) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("no report for migration " + id + " after " + PATIENCE.toMinutes() + " minutes");

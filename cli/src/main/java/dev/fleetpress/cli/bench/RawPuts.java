@@ -25,14 +25,18 @@ final class RawPuts {
         this.bucket = bucket;
     }
 
-    /** Wall seconds to put every file under {@code prefix} with {@code threads} threads. */
-    double putOnly(MediaFiles files, String prefix, int threads) throws Exception {
+    /** Wall and CPU seconds of one loop. */
+    record Run(double seconds, double cpuSeconds) {
+    }
+
+    /** Puts every file under {@code prefix} with {@code threads} threads. */
+    Run putOnly(MediaFiles files, String prefix, int threads) throws Exception {
         return run(files, threads, f -> s3.putObject(b -> b.bucket(bucket).key(prefix + f.path()),
                 RequestBody.fromBytes(Files.readAllBytes(f.absolute()))));
     }
 
     /** As {@link #putOnly}, with the importer's condition and headers per file. */
-    double importerPattern(MediaFiles files, String prefix, int threads) throws Exception {
+    Run importerPattern(MediaFiles files, String prefix, int threads) throws Exception {
         return run(files, threads, f -> s3.putObject(b -> b.bucket(bucket).key(prefix + f.path()).ifNoneMatch("*")
                         .contentType("image/jpeg").cacheControl("public, max-age=31536000, immutable")
                         .metadata(Map.of("sha256", "0".repeat(64))),
@@ -43,9 +47,10 @@ final class RawPuts {
         void put(MediaFiles.File file) throws Exception;
     }
 
-    private static double run(MediaFiles files, int threads, Put put) throws Exception {
+    private static Run run(MediaFiles files, int threads, Put put) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
+            double cpu = MediaMigration.processCpuSeconds();
             long start = System.nanoTime();
             List<Future<?>> done = new ArrayList<>();
             for (MediaFiles.File f : files.files()) {
@@ -57,7 +62,7 @@ final class RawPuts {
             for (Future<?> d : done) {
                 d.get();
             }
-            return (System.nanoTime() - start) / 1e9;
+            return new Run((System.nanoTime() - start) / 1e9, MediaMigration.processCpuSeconds() - cpu);
         } finally {
             pool.shutdownNow();
         }
