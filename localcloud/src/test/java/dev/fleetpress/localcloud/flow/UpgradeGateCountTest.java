@@ -17,10 +17,8 @@ import dev.fleetpress.upgrade.UpgradeRecords;
 import dev.fleetpress.upgrade.UpgradeState;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -30,7 +28,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -53,23 +50,7 @@ class UpgradeGateCountTest {
     private LocalCloud cloud;
     private EnvironmentPointers pointers;
     private UpgradeRecords records;
-    private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-27T15:00:00Z"));
-    private final Clock clock = new Clock() {
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-    };
+    private final SettableClock clock = new SettableClock(Instant.parse("2026-11-27T15:00:00Z"));
 
     @BeforeAll
     void start() throws Exception {
@@ -134,7 +115,7 @@ class UpgradeGateCountTest {
             assertThat(beforeExpiry).allMatch(o -> o.kind() == UpgradeOutcome.Kind.IN_PROGRESS);
             assertThat(runner.sends.get()).isZero();
 
-            now.set(now.get().plus(CLAIM_LEASE).plusSeconds(1));
+            clock.advance(CLAIM_LEASE.plusSeconds(1));
             List<UpgradeOutcome> afterExpiry = concurrently(pool, () -> successors.trigger(ENV, release));
             String command = records.gate(ENV, release).orElseThrow().commandId();
             successors.onCommandStatus(command, "Success");

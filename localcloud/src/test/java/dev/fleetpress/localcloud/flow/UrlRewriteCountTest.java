@@ -19,10 +19,8 @@ import dev.fleetpress.release.EnvironmentPointers;
 import dev.fleetpress.release.ReleaseId;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +31,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -62,23 +59,7 @@ class UrlRewriteCountTest {
     private EnvironmentPointers pointers;
     private RewriteRecords records;
     private StoredMigrationReports reports;
-    private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-27T15:00:00Z"));
-    private final Clock clock = new Clock() {
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-    };
+    private final SettableClock clock = new SettableClock(Instant.parse("2026-11-27T15:00:00Z"));
 
     @BeforeAll
     void start() throws Exception {
@@ -149,7 +130,7 @@ class UrlRewriteCountTest {
         assertThat(beforeExpiry).allMatch(o -> o.kind() == RewriteOutcome.Kind.IN_PROGRESS);
         assertThat(runner.realRuns.get()).isZero();
 
-        now.set(now.get().plus(CLAIM_LEASE).plusSeconds(1));
+        clock.advance(CLAIM_LEASE.plusSeconds(1));
         List<RewriteOutcome> afterExpiry = concurrently(() -> rewrite(runner).apply(request, false));
 
         assertThat(runner.realRuns.get()).isEqualTo(1);
