@@ -1,5 +1,6 @@
 package dev.fleetpress.aws;
 
+import java.time.Clock;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -9,7 +10,9 @@ import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.codebuild.CodeBuildClient;
+import software.amazon.awssdk.services.efs.EfsClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -31,15 +34,22 @@ public final class DependencyFactory {
     private final Supplier<AutoScalingClient> autoScaling;
     private final Supplier<SqsClient> sqs;
     private final Supplier<SnsClient> sns;
+    private final Supplier<EfsClient> efs;
+    private final Supplier<CloudWatchClient> cloudWatch;
+    private final Clock clock;
 
     private DependencyFactory(Supplier<S3Client> s3, Supplier<SsmClient> ssm, Supplier<CodeBuildClient> codeBuild,
-                              Supplier<AutoScalingClient> autoScaling, Supplier<SqsClient> sqs, Supplier<SnsClient> sns) {
+                              Supplier<AutoScalingClient> autoScaling, Supplier<SqsClient> sqs, Supplier<SnsClient> sns,
+                              Supplier<EfsClient> efs, Supplier<CloudWatchClient> cloudWatch, Clock clock) {
         this.s3 = memoize(s3);
         this.ssm = memoize(ssm);
         this.codeBuild = memoize(codeBuild);
         this.autoScaling = memoize(autoScaling);
         this.sqs = memoize(sqs);
         this.sns = memoize(sns);
+        this.efs = memoize(efs);
+        this.cloudWatch = memoize(cloudWatch);
+        this.clock = clock;
     }
 
     /** The factory for code running on Lambda: one per execution environment. */
@@ -79,7 +89,12 @@ public final class DependencyFactory {
                 () -> SqsClient.builder().region(region.get()).credentialsProvider(credentials)
                         .httpClient(http.get()).build(),
                 () -> SnsClient.builder().region(region.get()).credentialsProvider(credentials)
-                        .httpClient(http.get()).build());
+                        .httpClient(http.get()).build(),
+                () -> EfsClient.builder().region(region.get()).credentialsProvider(credentials)
+                        .httpClient(http.get()).build(),
+                () -> CloudWatchClient.builder().region(region.get()).credentialsProvider(credentials)
+                        .httpClient(http.get()).build(),
+                Clock.systemUTC());
     }
 
     /** A factory over clients built elsewhere (localcloud, the CLI, tests). */
@@ -91,7 +106,35 @@ public final class DependencyFactory {
         Objects.requireNonNull(autoScaling, "autoScaling");
         Objects.requireNonNull(sqs, "sqs");
         Objects.requireNonNull(sns, "sns");
-        return new DependencyFactory(() -> s3, () -> ssm, () -> codeBuild, () -> autoScaling, () -> sqs, () -> sns);
+        return new DependencyFactory(() -> s3, () -> ssm, () -> codeBuild, () -> autoScaling, () -> sqs, () -> sns,
+                () -> {
+                    throw new IllegalStateException("no EFS client was given: use withEfs(client)");
+                },
+                () -> {
+                    throw new IllegalStateException("no CloudWatch client was given: use withCloudWatch(client)");
+                },
+                Clock.systemUTC());
+    }
+
+    /** This factory with {@code efs} as its EFS client (localcloud's, a test's). */
+    public DependencyFactory withEfs(EfsClient efs) {
+        Objects.requireNonNull(efs, "efs");
+        return new DependencyFactory(s3, ssm, codeBuild, autoScaling, sqs, sns, () -> efs, cloudWatch, clock);
+    }
+
+    /** This factory with {@code cloudWatch} as its CloudWatch client. */
+    public DependencyFactory withCloudWatch(CloudWatchClient cloudWatch) {
+        Objects.requireNonNull(cloudWatch, "cloudWatch");
+        return new DependencyFactory(s3, ssm, codeBuild, autoScaling, sqs, sns, efs, () -> cloudWatch, clock);
+    }
+
+    /**
+     * This factory with {@code clock} as the time functions that reason about hours and days read
+     * (the EFS change budget): localcloud passes its simulated clock so that a day can pass in seconds.
+     */
+    public DependencyFactory withClock(Clock clock) {
+        Objects.requireNonNull(clock, "clock");
+        return new DependencyFactory(s3, ssm, codeBuild, autoScaling, sqs, sns, efs, cloudWatch, clock);
     }
 
     public S3Client s3() {
@@ -116,6 +159,19 @@ public final class DependencyFactory {
 
     public SnsClient sns() {
         return sns.get();
+    }
+
+    public EfsClient efs() {
+        return efs.get();
+    }
+
+    public CloudWatchClient cloudWatch() {
+        return cloudWatch.get();
+    }
+
+    /** The system clock on Lambda; localcloud's simulated one when it gives one. */
+    public Clock clock() {
+        return clock;
     }
 
     private static <T> Supplier<T> memoize(Supplier<T> delegate) {
