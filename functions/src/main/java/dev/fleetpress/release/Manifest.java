@@ -16,21 +16,31 @@ import java.util.regex.Pattern;
  * strict: every id, hash and file name is checked against its pattern, because the manifest comes
  * from a build that ran the site's own code.
  *
- * @param kind       {@code built} (from a commit by the release build) or {@code captured} (taken from
- *                   a running site); {@code commit}, {@code ref} and {@code buildId} are null only for
- *                   captured releases
- * @param wordpress  the WordPress core in the release, or null when the site does not ship core
+ * <p>A captured release (instance/capture-release.sh: a running site's webroot packed on one of its
+ * instances) has no commit, ref, build or repository; its JSON names {@code capturedAt},
+ * {@code capturedFrom} and {@code environment} where a built one names {@code builtAt} and
+ * {@code targetEnvironment}, and this record holds them in {@code builtAt}, {@code capturedFrom} and
+ * {@code targetEnvironment}.
+ *
+ * @param kind         {@code built} (from a commit by the release build) or {@code captured} (taken from
+ *                     a running site); {@code repository}, {@code commit}, {@code ref} and {@code buildId}
+ *                     are null only for captured releases
+ * @param builtAt      when the build started, or when the capture was taken
+ * @param wordpress    the WordPress core in the release, or null when the site does not ship core
+ * @param capturedFrom the instance id a captured release was taken on; null for built releases
  */
 public record Manifest(int formatVersion, ReleaseId releaseId, String kind, String repository, String commit,
                        String ref, String targetEnvironment, Instant builtAt, String buildId,
                        WordPress wordpress, List<Component> plugins, List<Component> themes, long fileCount,
-                       Artifact artifact) {
+                       Artifact artifact, String capturedFrom) {
     public static final String BUILT = "built";
     public static final String CAPTURED = "captured";
 
     private static final Pattern SHA256 = Pattern.compile("^[0-9a-f]{64}$");
     private static final Pattern FILE_NAME = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$");
     private static final Pattern SLUG = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$");
+    /** EC2's instance ids (8 or 17 hex digits), which localcloud's instances imitate. */
+    private static final Pattern INSTANCE_ID = Pattern.compile("^i-(?:[0-9a-f]{8}|[0-9a-f]{17})$");
     private static final int MAX_TEXT = 500;
 
     public Manifest {
@@ -42,11 +52,24 @@ public record Manifest(int formatVersion, ReleaseId releaseId, String kind, Stri
         themes = List.copyOf(themes);
     }
 
+    /** A built release's manifest (no {@code capturedFrom}). */
+    public Manifest(int formatVersion, ReleaseId releaseId, String kind, String repository, String commit,
+                    String ref, String targetEnvironment, Instant builtAt, String buildId,
+                    WordPress wordpress, List<Component> plugins, List<Component> themes, long fileCount,
+                    Artifact artifact) {
+        this(formatVersion, releaseId, kind, repository, commit, ref, targetEnvironment, builtAt, buildId, wordpress,
+                plugins, themes, fileCount, artifact, null);
+    }
+
+    public boolean isCaptured() {
+        return CAPTURED.equals(kind);
+    }
+
     /** The WordPress core version and its database schema version ({@code $wp_db_version}). */
     public record WordPress(String version, long dbVersion) {
     }
 
-    /** A plugin or theme: its directory name (slug), display name and version. */
+    /** A plugin or theme: its directory name (slug), display name and version (null when its header has none). */
     public record Component(String slug, String name, String version) {
     }
 
@@ -91,20 +114,42 @@ public record Manifest(int formatVersion, ReleaseId releaseId, String kind, Stri
         }
         ReleaseId id = ReleaseId.of(root.text("releaseId"));
         boolean built = kind.equals(BUILT);
-        String commit = built ? root.text("commit") : root.findText("commit").orElse(null);
-        if (commit != null) {
+        String commit = null;
+        String ref = null;
+        String buildId = null;
+        if (built) {
+            commit = root.text("commit");
             if (!ReleaseId.isCommit(commit) || !commit.equals(commit.toLowerCase(Locale.ROOT))) {
                 throw new ManifestException("commit '" + commit + "' must be 40 or 64 lower-case hex digits");
             }
             if (!ReleaseId.forCommit(commit).equals(id)) {
                 throw new ManifestException("releaseId " + id + " does not belong to commit " + commit);
             }
+            ref = text(root, "ref");
+            buildId = text(root, "buildId");
+        } else {
+            for (String field : List.of("commit", "ref", "buildId")) {
+                if (root.find(field).isPresent()) {
+                    throw new ManifestException("a captured release has no " + field + ", yet the manifest names one");
+                }
+            }
         }
-        String ref = built ? text(root, "ref") : root.findText("ref").map(r -> bounded("ref", r)).orElse(null);
-        String buildId = built ? text(root, "buildId") : root.findText("buildId").map(b -> bounded("buildId", b)).orElse(null);
-        String target = root.text("targetEnvironment");
+        String repository = built ? text(root, "repository")
+                : root.findText("repository").map(r -> bounded("repository", r)).orElse(null);
+        String environmentField = built ? "targetEnvironment" : "environment";
+        String target = root.text(environmentField);
         if (!Environments.isValid(target)) {
-            throw new ManifestException("targetEnvironment '" + target + "' is not an environment name");
+            throw new ManifestException(environmentField + " '" + target + "' is not an environment name");
+        }
+        String timeField = built ? "builtAt" : "capturedAt";
+        Instant at = instant(timeField, root.text(timeField));
+        String capturedFrom = null;
+        if (!built) {
+            capturedFrom = root.text("capturedFrom");
+            if (!INSTANCE_ID.matcher(capturedFrom).matches()) {
+                throw new ManifestException("capturedFrom '" + bounded("capturedFrom", capturedFrom)
+                        + "' is not an instance id such as i-0123456789abcdef0");
+            }
         }
         WordPress wordpress = root.find("wordpress")
                 .map(w -> new WordPress(text(w, "version"), w.get("dbVersion").asLong()))
@@ -114,10 +159,10 @@ public record Manifest(int formatVersion, ReleaseId releaseId, String kind, Stri
         if (fileCount < 0) {
             throw new ManifestException("fileCount must not be negative, got " + fileCount);
         }
-        return new Manifest((int) format, id, kind, text(root, "repository"), commit, ref, target,
-                instant(root.text("builtAt")), buildId, wordpress, components(root, "plugins"),
-                components(root, "themes"), fileCount,
-                new Artifact(artifact.text("key"), artifact.text("sha256"), artifact.get("bytes").asLong()));
+        return new Manifest((int) format, id, kind, repository, commit, ref, target, at, buildId, wordpress,
+                components(root, "plugins"), components(root, "themes"), fileCount,
+                new Artifact(artifact.text("key"), artifact.text("sha256"), artifact.get("bytes").asLong()),
+                capturedFrom);
     }
 
     /** The manifest as JSON in its published shape (what {@link #parse} reads back). */
@@ -126,12 +171,21 @@ public record Manifest(int formatVersion, ReleaseId releaseId, String kind, Stri
         out.put("formatVersion", formatVersion);
         out.put("releaseId", releaseId.value());
         out.put("kind", kind);
-        out.put("repository", repository);
-        out.put("commit", commit);
-        out.put("ref", ref);
-        out.put("targetEnvironment", targetEnvironment);
-        out.put("builtAt", builtAt.toString());
-        out.put("buildId", buildId);
+        if (isCaptured()) {
+            out.put("capturedAt", builtAt.toString());
+            out.put("capturedFrom", capturedFrom);
+            out.put("environment", targetEnvironment);
+            if (repository != null) {
+                out.put("repository", repository);
+            }
+        } else {
+            out.put("repository", repository);
+            out.put("commit", commit);
+            out.put("ref", ref);
+            out.put("targetEnvironment", targetEnvironment);
+            out.put("builtAt", builtAt.toString());
+            out.put("buildId", buildId);
+        }
         out.put("wordpress", wordpress == null ? null
                 : Json.object("version", wordpress.version(), "dbVersion", wordpress.dbVersion()));
         out.put("plugins", componentsJson(plugins));
@@ -148,7 +202,8 @@ public record Manifest(int formatVersion, ReleaseId releaseId, String kind, Stri
             if (!SLUG.matcher(slug).matches()) {
                 throw new ManifestException(c.path() + ".slug '" + slug + "' must be a plain directory name");
             }
-            out.add(new Component(slug, text(c, "name"), text(c, "version")));
+            out.add(new Component(slug, text(c, "name"), c.findText("version").map(v -> bounded(c.path() + ".version", v))
+                    .orElse(null)));
         }
         return out;
     }
@@ -172,11 +227,12 @@ public record Manifest(int formatVersion, ReleaseId releaseId, String kind, Stri
         return value;
     }
 
-    private static Instant instant(String text) {
+    private static Instant instant(String field, String text) {
         try {
             return Instant.parse(text);
         } catch (DateTimeParseException e) {
-            throw new ManifestException("builtAt '" + text + "' is not an ISO-8601 instant such as 2026-11-27T15:00:00Z");
+            throw new ManifestException(field + " '" + bounded(field, text)
+                    + "' is not an ISO-8601 instant such as 2026-11-27T15:00:00Z");
         }
     }
 

@@ -37,6 +37,8 @@ import java.util.function.UnaryOperator;
  *   artifact must match the manifest's SHA-256 and size (streamed, never buffered); then the release
  *   is recorded (create-if-absent) and promoted to every environment with an intent. Anything else
  *   records a failure with its reason and leaves every environment as it was.</li>
+ *   <li>{@link #acceptCaptured}: a release captured from a running site is verified the same way and
+ *   recorded, without promotion (its caller promotes).</li>
  *   <li>Promotion moves the environment's head by compare-and-swap, and only to an intent received
  *   later than the one the head follows; the pointer then follows the head.</li>
  * </ul>
@@ -158,6 +160,72 @@ public final class ReleasePipeline implements ReleaseRequests {
     }
 
     /**
+     * Records a release captured from a running site (instance/capture-release.sh uploaded
+     * {@code releases/<id>/release.tar.gz}, then its manifest) after verifying it as a built one is
+     * verified: the manifest exists, is valid, is for {@code id} and of kind {@code captured}, and the
+     * artifact it names exists with its SHA-256 and size (streamed, never buffered). Promotes nothing:
+     * the caller promotes the release when it wants to. Idempotent: a recorded release answers
+     * ALREADY_RECORDED without being read again. A failure records nothing and says why; failures of
+     * the stores propagate, so that the caller retries.
+     *
+     * @param capturedBy who asked for the capture and which one it was (for example
+     *                   {@code efs-evacuation c-2026-11-27-production}), kept in the release record;
+     *                   1 to 200 printable characters, never a secret
+     */
+    public CaptureOutcome acceptCaptured(ReleaseId id, String capturedBy) {
+        Objects.requireNonNull(id, "id");
+        if (capturedBy == null || capturedBy.isBlank() || capturedBy.length() > 200
+                || capturedBy.chars().anyMatch(ch -> ch < 0x20 || ch == 0x7f)) {
+            throw new IllegalArgumentException("capturedBy must be 1 to 200 printable characters naming who captured "
+                    + "the release, got '" + capturedBy + "'");
+        }
+        Optional<ReleaseRecord> recorded = records.release(id);
+        if (recorded.isPresent()) {
+            return new CaptureOutcome(id, CaptureOutcome.Kind.ALREADY_RECORDED, null, "release " + id + " ("
+                    + recorded.get().manifest().kind() + ") was already recorded by " + recorded.get().buildId());
+        }
+        Manifest manifest;
+        try {
+            Optional<Manifest> found = records.manifest(id);
+            if (found.isEmpty()) {
+                return refuseCapture(id, "MISSING_MANIFEST", "releases/" + id + "/manifest.json does not exist: the "
+                        + "capture uploads it last, after the tarball; see the capture command's output for why it stopped");
+            }
+            manifest = found.get();
+        } catch (Manifest.ManifestException e) {
+            return refuseCapture(id, "INVALID_MANIFEST", "releases/" + id + "/manifest.json is invalid: " + e.getMessage());
+        }
+        if (!manifest.releaseId().equals(id)) {
+            return refuseCapture(id, "FOREIGN_MANIFEST", "releases/" + id + "/manifest.json is for release "
+                    + manifest.releaseId());
+        }
+        if (!manifest.isCaptured()) {
+            return refuseCapture(id, "NOT_CAPTURED", "releases/" + id + "/manifest.json is of kind '" + manifest.kind()
+                    + "', not 'captured': built releases are recorded when their build's event arrives");
+        }
+        Manifest.Artifact expected = manifest.artifact();
+        Optional<ReleaseStore.ArtifactDigest> actual = store.digest(id, expected.key());
+        if (actual.isEmpty()) {
+            return refuseCapture(id, "MISSING_ARTIFACT", "releases/" + id + "/" + expected.key()
+                    + " does not exist although the manifest names it");
+        }
+        if (!actual.get().sha256().equals(expected.sha256()) || actual.get().bytes() != expected.bytes()) {
+            return refuseCapture(id, "CHECKSUM_MISMATCH", "releases/" + id + "/" + expected.key() + " has sha256 "
+                    + actual.get().sha256() + " and " + actual.get().bytes() + " bytes, the manifest says "
+                    + expected.sha256() + " and " + expected.bytes() + " bytes: capture again");
+        }
+        boolean created = records.createRelease(new ReleaseRecord(manifest, capturedBy, clock.instant()));
+        String what = "captured release " + id + " from " + manifest.capturedFrom() + " (" + manifest.targetEnvironment()
+                + ", " + manifest.fileCount() + " files, " + expected.bytes() + " bytes, sha256 " + expected.sha256() + ")";
+        if (!created) {
+            return new CaptureOutcome(id, CaptureOutcome.Kind.ALREADY_RECORDED, null, what + " was recorded meanwhile");
+        }
+        Log.info("captured release recorded", Map.of("release", id.value(), "capturedFrom", manifest.capturedFrom(),
+                "environment", manifest.targetEnvironment(), "capturedBy", capturedBy));
+        return new CaptureOutcome(id, CaptureOutcome.Kind.RECORDED, null, what + " verified and recorded");
+    }
+
+    /**
      * Points {@code environment} at a recorded release on an operator's request (the CLI's promote and
      * rollback). It counts as asked for now, so it wins over pushes received before it.
      *
@@ -225,6 +293,12 @@ public final class ReleasePipeline implements ReleaseRequests {
         }
         return new RequestOutcome(RequestOutcome.Kind.BUILD_STARTED, buildId, "started build " + buildId
                 + " of release " + id + " for " + request.environment());
+    }
+
+    private static CaptureOutcome refuseCapture(ReleaseId id, String failure, String reason) {
+        String why = reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) + "…" : reason;
+        Log.warn("captured release refused", Map.of("release", id.value(), "failure", failure, "reason", why));
+        return new CaptureOutcome(id, CaptureOutcome.Kind.FAILED, failure, failure + ": " + why);
     }
 
     private BuildOutcome fail(BuildResult result, String status, String reason) {

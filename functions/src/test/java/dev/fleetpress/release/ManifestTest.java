@@ -79,7 +79,12 @@ class ManifestTest {
 
     @Test
     void parse_whenCapturedWithoutCommit_accepts() {
-        String captured = VALID.replace("\"built\"", "\"captured\"").replace("\"commit\":\"" + COMMIT + "\",", "");
+        // A captured release names when and where it was taken instead of a commit, ref and build
+        // (CapturedManifestTest has the rest).
+        String captured = VALID.replace("\"built\"", "\"captured\"").replace("\"commit\":\"" + COMMIT + "\",", "")
+                .replace("\"ref\":\"refs/heads/main\",", "").replaceAll("\"buildId\":\"[^\"]*\",", "")
+                .replace("\"targetEnvironment\"", "\"environment\"")
+                .replace("\"builtAt\"", "\"capturedFrom\":\"i-0123456789abcdef0\",\"capturedAt\"");
 
         assertThat(Manifest.parse(captured).commit()).isNull();
     }
