@@ -186,6 +186,11 @@ public final class Template {
         return Collections.unmodifiableList(out);
     }
 
+    /** Every CloudWatch alarm of the stack ({@code AWS::CloudWatch::Alarm} whose Condition holds), in template order. */
+    public List<AlarmSpec> alarms() {
+        return AlarmSpec.read(this);
+    }
+
     /** Every HTTP API of the stack, the implicit {@code ServerlessHttpApi} included when a function uses it. */
     public List<HttpApiSpec> httpApis() {
         List<HttpApiSpec> out = new ArrayList<>();
