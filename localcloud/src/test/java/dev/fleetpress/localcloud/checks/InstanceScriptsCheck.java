@@ -9,8 +9,9 @@ import java.util.Map;
 
 /**
  * The instance scripts: instance/bootstrap.sh, instance/drain.sh (which developers edit and
- * instance/test-instance-scripts.sh runs) and instance/export-media.sh (run by
- * instance/test-export-media.sh) are byte for byte the {@code runCommand} of the SSM documents that
+ * instance/test-instance-scripts.sh runs), instance/export-media.sh (run by
+ * instance/test-export-media.sh), instance/capture-release.sh (run by
+ * instance/test-capture-release.sh) and the others in {@link #SCRIPTS} are byte for byte the {@code runCommand} of the SSM documents that
  * run them on the fleet; every parameter of every SSM document declares an {@code allowedPattern}
  * (no untrusted string reaches a shell); and the harnesses pass. They need shellcheck and php-cli:
  * their absence is a finding, never a skip.
@@ -19,12 +20,14 @@ final class InstanceScriptsCheck {
     /** Document logical id to the script file (relative to the repository root) it must inline. */
     static final Map<String, String> SCRIPTS = Map.of(
             "BootstrapDocument", "instance/bootstrap.sh",
+            "CaptureReleaseDocument", "instance/capture-release.sh",
             "DrainDocument", "instance/drain.sh",
             "MediaExportDocument", "instance/export-media.sh",
             "RewriteUrlsDocument", "instance/rewrite-urls.sh",
             "UpgradeDocument", "instance/upgrade.sh");
     static final String HARNESS = "instance/test-instance-scripts.sh";
     static final String MEDIA_EXPORT_HARNESS = "instance/test-export-media.sh";
+    static final String CAPTURE_HARNESS = "instance/test-capture-release.sh";
     static final List<String> TOOLS = List.of("bash", "shellcheck", "php", "tar", "gzip", "sha256sum", "flock");
     private static final int SCRIPT_INDENT = 18;
 

@@ -18,8 +18,10 @@ class InstanceScriptsCheckTest {
     private static final String EXPORT = "#!/usr/bin/env bash\necho export\n";
     private static final String UPGRADE = "#!/usr/bin/env bash\necho upgrade\n";
     private static final String REWRITE = "#!/usr/bin/env bash\necho rewrite\n";
+    private static final String CAPTURE = "#!/usr/bin/env bash\necho capture\n";
     private static final Map<String, String> FILES = Map.of("instance/bootstrap.sh", BOOTSTRAP, "instance/drain.sh", DRAIN,
-            "instance/export-media.sh", EXPORT, "instance/upgrade.sh", UPGRADE, "instance/rewrite-urls.sh", REWRITE);
+            "instance/export-media.sh", EXPORT, "instance/upgrade.sh", UPGRADE, "instance/rewrite-urls.sh", REWRITE,
+            "instance/capture-release.sh", CAPTURE);
     private static final Template INLINE = Template.parse("""
             Resources:
               BootstrapDocument:
@@ -97,12 +99,31 @@ class InstanceScriptsCheckTest {
                             - |
                               #!/usr/bin/env bash
                               echo rewrite
+              CaptureReleaseDocument:
+                Type: AWS::SSM::Document
+                Properties:
+                  DocumentType: Command
+                  Content:
+                    schemaVersion: "2.2"
+                    parameters:
+                      CaptureId:
+                        type: String
+                        allowedPattern: "^c-[a-z0-9-]{4,60}$"
+                    mainSteps:
+                      - action: aws:runShellScript
+                        name: capture
+                        inputs:
+                          runCommand:
+                            - |
+                              #!/usr/bin/env bash
+                              echo capture
             """, Repo.STACK);
 
     private static Map<String, String> repoScripts() {
         return Map.of("instance/bootstrap.sh", Repo.read("instance/bootstrap.sh"), "instance/drain.sh", Repo.read("instance/drain.sh"),
                 "instance/export-media.sh", Repo.read("instance/export-media.sh"), "instance/upgrade.sh", Repo.read("instance/upgrade.sh"),
-                "instance/rewrite-urls.sh", Repo.read("instance/rewrite-urls.sh"));
+                "instance/rewrite-urls.sh", Repo.read("instance/rewrite-urls.sh"),
+                "instance/capture-release.sh", Repo.read("instance/capture-release.sh"));
     }
 
     @Test
@@ -118,7 +139,8 @@ class InstanceScriptsCheckTest {
     @Test
     void inlined_whenLineDiffers_printsFirstDifferingLineAndFix() {
         Map<String, String> edited = Map.of("instance/bootstrap.sh", BOOTSTRAP.replace("echo", "printf '%s\\n'"), "instance/drain.sh", DRAIN,
-                "instance/export-media.sh", EXPORT, "instance/upgrade.sh", UPGRADE, "instance/rewrite-urls.sh", REWRITE);
+                "instance/export-media.sh", EXPORT, "instance/upgrade.sh", UPGRADE, "instance/rewrite-urls.sh", REWRITE,
+                "instance/capture-release.sh", CAPTURE);
 
         assertThat(InstanceScriptsCheck.inlined(edited, INLINE)).singleElement().asString()
                 .contains("instance/bootstrap.sh and BootstrapDocument's runCommand in template.yaml differ first at line 3",
@@ -129,7 +151,8 @@ class InstanceScriptsCheckTest {
     @Test
     void inlined_whenFileHasExtraLine_reportsWhereTemplateEnds() {
         Map<String, String> longer = Map.of("instance/bootstrap.sh", BOOTSTRAP, "instance/drain.sh", DRAIN + "exit 0\n",
-                "instance/export-media.sh", EXPORT, "instance/upgrade.sh", UPGRADE, "instance/rewrite-urls.sh", REWRITE);
+                "instance/export-media.sh", EXPORT, "instance/upgrade.sh", UPGRADE, "instance/rewrite-urls.sh", REWRITE,
+                "instance/capture-release.sh", CAPTURE);
 
         assertThat(InstanceScriptsCheck.inlined(longer, INLINE)).singleElement().asString()
                 .contains("differ first at line 3", "instance/drain.sh: 'exit 0'", "template.yaml: ''");
@@ -145,6 +168,7 @@ class InstanceScriptsCheckTest {
 
         assertThat(InstanceScriptsCheck.inlined(FILES, none))
                 .containsExactly("template.yaml has no AWS::SSM::Document BootstrapDocument to run instance/bootstrap.sh",
+                        "template.yaml has no AWS::SSM::Document CaptureReleaseDocument to run instance/capture-release.sh",
                         "template.yaml has no AWS::SSM::Document DrainDocument to run instance/drain.sh",
                         "template.yaml has no AWS::SSM::Document MediaExportDocument to run instance/export-media.sh",
                         "template.yaml has no AWS::SSM::Document RewriteUrlsDocument to run instance/rewrite-urls.sh",
@@ -193,6 +217,21 @@ class InstanceScriptsCheckTest {
     void harness_whenRepoMediaExportHarness_passes() {
         Repo.assertNoFindings(InstanceScriptsCheck.harness(Repo.root(), InstanceScriptsCheck.MEDIA_EXPORT_HARNESS, PATH,
                 Duration.ofMinutes(2)));
+    }
+
+    @Test
+    void harness_whenRepoCaptureHarness_passes() {
+        Repo.assertNoFindings(InstanceScriptsCheck.harness(Repo.root(), InstanceScriptsCheck.CAPTURE_HARNESS, PATH,
+                Duration.ofMinutes(2)));
+    }
+
+    @Test
+    void inlined_whenCaptureScriptDiffers_namesItsDocument() {
+        Map<String, String> edited = new java.util.HashMap<>(FILES);
+        edited.put("instance/capture-release.sh", CAPTURE.replace("capture", "captured"));
+
+        assertThat(InstanceScriptsCheck.inlined(edited, INLINE)).singleElement().asString()
+                .contains("instance/capture-release.sh and CaptureReleaseDocument's runCommand in template.yaml differ first at line 2");
     }
 
     @Test
