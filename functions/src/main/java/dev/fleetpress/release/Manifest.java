@@ -39,8 +39,8 @@ public record Manifest(int formatVersion, ReleaseId releaseId, String kind, Stri
     private static final Pattern SHA256 = Pattern.compile("^[0-9a-f]{64}$");
     private static final Pattern FILE_NAME = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$");
     private static final Pattern SLUG = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$");
-    /** EC2's instance ids (8 or 17 hex digits), which localcloud's instances imitate. */
-    private static final Pattern INSTANCE_ID = Pattern.compile("^i-(?:[0-9a-f]{8}|[0-9a-f]{17})$");
+    /** An instance id as the instance scripts accept it (EC2: 8 or 17 hex digits). */
+    private static final Pattern INSTANCE_ID = Pattern.compile("^i-[0-9a-f]{8,17}$");
     private static final int MAX_TEXT = 500;
 
     public Manifest {
