@@ -26,7 +26,9 @@ import java.util.Set;
  *   <li>otherwise OK.</li>
  * </ul>
  * Metric queries are read one period further back than the window so that {@code RATE} has a point
- * before the window's first. Reasons and reasonData are worded as CloudWatch words them.
+ * before the window's first. Reasons and reasonData are worded as CloudWatch words them (reasonData:
+ * version, queryDate, startDate, statistic for single-metric alarms, period, recentDatapoints oldest
+ * first, threshold, and evaluatedDatapoints newest first when there are any).
  */
 final class AlarmEvaluation {
     static final DateTimeFormatter AWS_TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSxx").withZone(ZoneOffset.UTC);
@@ -65,7 +67,9 @@ final class AlarmEvaluation {
             state = AlarmState.OK;
         }
         Instant startDate = window.isEmpty() ? windowStart : window.get(0).timestamp();
-        return new Outcome(state, reason(spec, state, window), reasonData(spec, end, startDate, window), List.copyOf(window));
+        Map<Instant, Double> sampleCounts = spec.isMetricMath() ? Map.of() : sampleCounts(spec, store, windowStart, end);
+        return new Outcome(state, reason(spec, state, window), reasonData(spec, end, startDate, window, sampleCounts),
+                List.copyOf(window));
     }
 
     /** The returned query's series between {@code start} and {@code end}. */
@@ -141,7 +145,13 @@ final class AlarmEvaluation {
                 + (minimum == 1 ? "" : "s") + " for " + (alarm ? "OK -> ALARM" : "ALARM -> OK") + " transition).";
     }
 
-    private static String reasonData(AlarmSpec spec, Instant queryDate, Instant startDate, List<Datapoint> window) {
+    private static Map<Instant, Double> sampleCounts(AlarmSpec spec, MetricStore store, Instant start, Instant end) {
+        AlarmSpec.MetricStat s = spec.returned().metricStat();
+        return store.series(new MetricKey(s.namespace(), s.metricName(), s.dimensions()), "SampleCount", s.period(), start, end);
+    }
+
+    private static String reasonData(AlarmSpec spec, Instant queryDate, Instant startDate, List<Datapoint> window,
+                                     Map<Instant, Double> sampleCounts) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("version", "1.0");
         data.put("queryDate", AWS_TIMESTAMP.format(queryDate));
@@ -152,6 +162,21 @@ final class AlarmEvaluation {
         data.put("period", spec.period());
         data.put("recentDatapoints", window.stream().map(Datapoint::value).toList());
         data.put("threshold", spec.threshold());
+        if (!window.isEmpty()) {
+            // Newest first, as CloudWatch lists them; single-metric alarms add each period's sample count.
+            List<Object> evaluated = new ArrayList<>();
+            for (int i = window.size() - 1; i >= 0; i--) {
+                Datapoint d = window.get(i);
+                Map<String, Object> point = new LinkedHashMap<>();
+                point.put("timestamp", AWS_TIMESTAMP.format(d.timestamp()));
+                if (sampleCounts.containsKey(d.timestamp())) {
+                    point.put("sampleCount", sampleCounts.get(d.timestamp()));
+                }
+                point.put("value", d.value());
+                evaluated.add(point);
+            }
+            data.put("evaluatedDatapoints", evaluated);
+        }
         return Json.write(data);
     }
 }

@@ -255,7 +255,9 @@ class LocalCloudWatchTest {
                 .endsWith("were less than the threshold (3.0) (minimum 2 datapoints for OK -> ALARM transition).");
         Json.Node reasonData = Json.parse(state.text("reasonData"));
         assertThat(reasonData.fields().keySet()).containsExactly("version", "queryDate", "startDate", "period",
-                "recentDatapoints", "threshold");
+                "recentDatapoints", "threshold", "evaluatedDatapoints");
+        assertThat(reasonData.get("evaluatedDatapoints").elements()).hasSize(3).allSatisfy(p ->
+                assertThat(p.fields().keySet()).containsExactly("timestamp", "value"));
         assertThat(reasonData.text("version")).isEqualTo("1.0");
         assertThat(reasonData.text("queryDate")).isEqualTo(state.text("timestamp"));
         assertThat(reasonData.get("period").asLong()).isEqualTo(300);
@@ -309,6 +311,11 @@ class LocalCloudWatchTest {
         assertThat(reasonData.text("statistic")).isEqualTo("Maximum");
         assertThat(reasonData.text("startDate")).isEqualTo("2026-11-27T20:00:00.000+0000");
         assertThat(reasonData.text("queryDate")).isEqualTo("2026-11-27T20:01:00.000+0000");
+        assertThat(reasonData.get("evaluatedDatapoints").elements()).singleElement().satisfies(p -> {
+            assertThat(p.fields().keySet()).containsExactly("timestamp", "sampleCount", "value");
+            assertThat(p.text("timestamp")).isEqualTo("2026-11-27T20:00:00.000+0000");
+            assertThat(p.text("sampleCount")).isEqualTo("1.0");
+        });
     }
 
     @Test
