@@ -2,8 +2,12 @@ package dev.fleetpress.localcloud;
 
 import dev.fleetpress.aws.DependencyFactory;
 import dev.fleetpress.localcloud.autoscaling.LocalAutoScaling;
+import dev.fleetpress.localcloud.cloudwatch.LocalCloudWatch;
+import dev.fleetpress.localcloud.cloudwatch.MetricStore;
+import dev.fleetpress.localcloud.cloudwatch.SimulatedClock;
 import dev.fleetpress.localcloud.codebuild.LocalCodeBuild;
 import dev.fleetpress.localcloud.codebuild.ProjectSpec;
+import dev.fleetpress.localcloud.efs.LocalEfs;
 import dev.fleetpress.localcloud.events.EventBus;
 import dev.fleetpress.localcloud.events.FaultPlan;
 import dev.fleetpress.localcloud.http.LocalHttpApi;
@@ -39,6 +43,8 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -52,6 +58,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
+import software.amazon.awssdk.services.efs.model.ThroughputMode;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.ssm.model.ParameterAlreadyExistsException;
 import software.amazon.awssdk.services.ssm.model.ParameterType;
@@ -63,13 +70,17 @@ import software.amazon.awssdk.services.ssm.model.ParameterType;
  * interfaces; EventBridge routes with AWS's event-ruler; functions are the real handler classes,
  * invoked as the Lambda Java runtime invokes them; the HTTP API is a loopback HTTP server. Instances
  * are sandbox folders with a {@code wp} stand-in for wp-cli and folder databases for WordPress (see
- * {@link dev.fleetpress.localcloud.wordpress}).
+ * {@link dev.fleetpress.localcloud.wordpress}). EFS and CloudWatch run on a simulated clock that moves only
+ * through {@link LocalCloudWatch#advance} ({@code cloud.cloudWatch().advance(Duration.ofHours(6))}):
+ * credits drain, the template's alarms are evaluated and their events reach the functions, which
+ * read the same clock through {@link DependencyFactory#clock()}.
  *
  * <p>Start one with {@link #builder()}; {@link #close()} stops it, keeping its data folder.
  */
 public final class LocalCloud implements AutoCloseable {
     /** The local stack's name; resource names derive from it as they would on AWS. */
     public static final String STACK_NAME = "fleetpress-local";
+    private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(60);
 
     private final Path dataDir;
     private final Template template;
@@ -90,6 +101,9 @@ public final class LocalCloud implements AutoCloseable {
     private final LocalSqs sqs;
     private final LocalSns sns;
     private final LocalScheduler scheduler;
+    private final SimulatedClock clock;
+    private final LocalEfs efs;
+    private final LocalCloudWatch cloudWatch;
     private final DependencyFactory dependencies;
     private final String webhookSecret;
 
@@ -97,6 +111,7 @@ public final class LocalCloud implements AutoCloseable {
         this.dataDir = createDirectories(b.dataDir);
         Map<String, String> parameters = new HashMap<>(b.parameters);
         parameters.putIfAbsent("SourceLocation", b.siteRepository.toString());
+        b.fileSystems.forEach((environment, fs) -> parameters.put(fileSystemParameter(environment), fs.id()));
         this.template = Template.load(b.projectRoot.resolve("template.yaml"), StackContext.local(parameters));
 
         // The parts call each other in a circle (a function calls CodeBuild, whose events reach
@@ -135,7 +150,19 @@ public final class LocalCloud implements AutoCloseable {
         this.sqs = LocalSqs.fromTemplate(template, SqsSettings.realTime().withSecondLength(scaled(Duration.ofSeconds(1), b.timeScale)));
         this.sns = LocalSns.fromTemplate(template);
 
-        this.dependencies = DependencyFactory.of(s3.client(), ssm, codeBuild, autoScaling, sqs, sns);
+        // EFS and CloudWatch live in simulated time; the template's alarms watch the configured file systems.
+        this.clock = SimulatedClock.at(b.simulatedStart != null ? b.simulatedStart : Instant.now().truncatedTo(ChronoUnit.MINUTES));
+        MetricStore metrics = new MetricStore();
+        String region = template.context().region();
+        String account = template.context().accountId();
+        this.efs = LocalEfs.create(dataDir.resolve("efs"), clock, metrics, region, account);
+        this.cloudWatch = LocalCloudWatch.create(clock, metrics, region, account, events::put);
+        cloudWatch.addSource(efs);
+        template.alarms().forEach(cloudWatch::addAlarm);
+        b.fileSystems.values().forEach(fs -> efs.create(fs.id(), fs.storedBytes(), ThroughputMode.BURSTING));
+
+        this.dependencies = DependencyFactory.of(s3.client(), ssm, codeBuild, autoScaling, sqs, sns)
+                .withEfs(efs).withCloudWatch(cloudWatch).withClock(clock);
         this.lambda = new LocalLambda(template.functions(), dependencies);
         self.set(this);
         this.scheduler = LocalScheduler.create(template, this::submitAsync,
@@ -143,6 +170,19 @@ public final class LocalCloud implements AutoCloseable {
         if (b.schedules) {
             scheduler.start();
         }
+        b.simulatedSchedules.forEach((function, every) -> {
+            if (scheduler.rules().stream().noneMatch(r -> r.functionLogicalId().equals(function))) {
+                throw new IllegalArgumentException(function + " has no Schedule event in template.yaml to fire in simulated time");
+            }
+            cloudWatch.every(every, at -> scheduler.tick(function));
+        });
+        // A state change's event (and a simulated schedule) is handled before simulated time moves on.
+        cloudWatch.onSettle(() -> {
+            if (!awaitIdle(SETTLE_TIMEOUT)) {
+                System.err.println("localcloud: functions were still busy " + SETTLE_TIMEOUT.toSeconds()
+                        + " s after an alarm changed state; simulated time moves on");
+            }
+        });
         for (FunctionSpec f : template.functions()) {
             for (SqsTrigger trigger : f.sqsTriggers()) {
                 sqs.attach(trigger.queueName(), trigger, json -> lambda.invoke(f.logicalId(), json).orThrow());
@@ -241,6 +281,28 @@ public final class LocalCloud implements AutoCloseable {
     /** The template's schedules; {@code tick(function)} fires one now. */
     public LocalScheduler scheduler() {
         return scheduler;
+    }
+
+    /**
+     * EFS: file systems ({@code create}, {@code load}, {@code mount}, {@code failNext}) and the
+     * {@code EfsClient} the functions use. Its credits move with {@link #cloudWatch()}'s clock.
+     */
+    public LocalEfs efs() {
+        return efs;
+    }
+
+    /**
+     * CloudWatch: the template's alarms, {@code advance(Duration)} for simulated time, {@code history}
+     * of alarm state changes, {@code addAlarm} for an extra alarm to compare with, and the
+     * {@code CloudWatchClient} the functions use.
+     */
+    public LocalCloudWatch cloudWatch() {
+        return cloudWatch;
+    }
+
+    /** Simulated time: what functions read from {@link DependencyFactory#clock()}; moved by {@link LocalCloudWatch#advance}. */
+    public SimulatedClock clock() {
+        return clock;
     }
 
     /** Parameter Store over SSM's JSON protocol, for the aws CLI (instances, scripts). */
@@ -421,6 +483,11 @@ public final class LocalCloud implements AutoCloseable {
         return out;
     }
 
+    /** {@code production} → ProductionFileSystemId, the template parameter naming an environment's file system. */
+    private static String fileSystemParameter(String environment) {
+        return Character.toUpperCase(environment.charAt(0)) + environment.substring(1) + "FileSystemId";
+    }
+
     private static Duration scaled(Duration d, double scale) {
         return Duration.ofNanos(Math.max(1_000_000L, (long) (d.toNanos() * scale)));
     }
@@ -463,6 +530,12 @@ public final class LocalCloud implements AutoCloseable {
         private boolean schedules = true;
         private dev.fleetpress.localcloud.autoscaling.Settings autoScalingSettings = dev.fleetpress.localcloud.autoscaling.Settings.defaults();
         private final Map<String, String> parameters = new HashMap<>();
+        private final Map<String, FileSystemOption> fileSystems = new LinkedHashMap<>();
+        private final Map<String, Duration> simulatedSchedules = new LinkedHashMap<>();
+        private Instant simulatedStart;
+
+        private record FileSystemOption(String id, long storedBytes) {
+        }
 
         /** The FleetPress repository root (template.yaml lives there). */
         public Builder projectRoot(Path projectRoot) {
@@ -521,6 +594,38 @@ public final class LocalCloud implements AutoCloseable {
         /** Overrides a template parameter. */
         public Builder parameter(String name, String value) {
             parameters.put(name, value);
+            return this;
+        }
+
+        /**
+         * Where simulated time starts (EFS, CloudWatch alarms, the functions' clock); default: now,
+         * to the minute. Tests pass a fixed instant for repeatable times.
+         */
+        public Builder simulatedStart(Instant start) {
+            this.simulatedStart = Objects.requireNonNull(start, "start");
+            return this;
+        }
+
+        /**
+         * An EFS file system for {@code environment} (production or staging): sets the template's
+         * {@code <Environment>FileSystemId} parameter, so its credit alarm exists, and creates the file
+         * system in bursting mode storing {@code storedBytes}, with full credits.
+         */
+        public Builder fileSystem(String environment, String fileSystemId, long storedBytes) {
+            if (!environment.equals("production") && !environment.equals("staging")) {
+                throw new IllegalArgumentException("file systems are configured for production or staging, not " + environment);
+            }
+            fileSystems.put(environment, new FileSystemOption(Objects.requireNonNull(fileSystemId, "fileSystemId"), storedBytes));
+            return this;
+        }
+
+        /**
+         * Fires {@code functionLogicalId}'s schedule every {@code every} of simulated time as
+         * {@link LocalCloudWatch#advance} passes it (for example EfsFunction every 5 minutes), besides
+         * any real-time firing that {@link #schedules(boolean)} leaves on.
+         */
+        public Builder simulatedSchedule(String functionLogicalId, Duration every) {
+            simulatedSchedules.put(Objects.requireNonNull(functionLogicalId, "functionLogicalId"), Objects.requireNonNull(every, "every"));
             return this;
         }
 
