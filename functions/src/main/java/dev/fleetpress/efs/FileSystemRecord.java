@@ -130,6 +130,12 @@ public record FileSystemRecord(String fileSystemId, String environment, String m
         return byLedger.isAfter(notAllowedUntil) ? byLedger : notAllowedUntil;
     }
 
+    /** How long until EFS allows the next restricted change ({@link Duration#ZERO}: now). */
+    public Duration untilNextRestrictedChange(Instant now) {
+        Instant next = nextRestrictedChangeAt();
+        return next.isAfter(now) ? Duration.between(now, next) : Duration.ZERO;
+    }
+
     /** Restricted changes FleetPress made in the 24 hours before {@code now}. */
     public long restrictedChangesWithin24h(Instant now) {
         return restrictedChanges.stream().filter(t -> t.isAfter(now.minus(RESTRICTED_PERIOD))).count();

@@ -24,6 +24,9 @@ class EfsRecordsTest {
 
         assertThat(read).isEqualTo(record);
         assertThat(record.toJson()).contains("\"nextRestrictedChangeAt\":\"2026-11-28T20:15:00.515Z\"");
+        assertThat(record.untilNextRestrictedChange(T.plus(java.time.Duration.ofHours(20))))
+                .isEqualTo(java.time.Duration.ofHours(4));
+        assertThat(record.untilNextRestrictedChange(T.plus(java.time.Duration.ofHours(25)))).isZero();
     }
 
     @Test
