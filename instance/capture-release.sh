@@ -12,9 +12,10 @@
 #   s3://<bucket>/releases/<id>/manifest.json   as buildspec.yml writes it, kind "captured"; last
 #   s3://<bucket>/captures/<CaptureId>.json     what was captured, excluded and mounted here
 #
-# The release id is r- and the first 12 hex digits of the sha256 of the sorted listing of every
-# entry's path, content (sha256, link target or "directory") and mode, so an unchanged webroot
-# gives the same id; when releases/<id>/ already holds a complete release it is not uploaded again.
+# The webroot is read once (packed, then hashed from the packed copy). The release id is r- and the
+# first 12 hex digits of the sha256 of the sorted listing of every packed entry's path, content
+# (sha256, link target or "directory") and mode, so an unchanged webroot gives the same id; when
+# releases/<id>/ already holds a complete release it is not uploaded again.
 # Last stdout line on success:
 # FLEETPRESS_RESULT capture=<CaptureId> release=<id> files=<n> bytes=<b> uploaded=<true|false>
 set -euo pipefail
@@ -261,37 +262,49 @@ walk() {
   rm -f -- "$work/walk"
 }
 
-# hash_and_list: the listing the release id is computed from, one line per kept entry sorted by
-# path: "<path>\t<sha256 | symlink:<target> | directory>\t<mode>"; also file_count and file_bytes.
-hash_and_list() {
-  local i n=0 line sums=() content
+# pack_and_list: reads the webroot once. Packs the kept entries, sorted by path bytes, into
+# release.tar (reproducibly: owner 0, a fixed time, modes as buildspec.yml normalizes them less
+# setuid/setgid/sticky, hard links stored as files), unpacks it into a local folder and hashes the
+# files there, so the listing describes exactly what was packed. The listing, from which the
+# release id is computed, has one line per kept entry sorted by path:
+# "<path>\t<sha256 | symlink:<target> | directory>\t<mode>". Also sets file_count and file_bytes.
+pack_and_list() {
+  local i line status=0 sep=$'\t'
+  local -A sum_of=()
+  for i in "${!paths[@]}"; do
+    printf '%s\t%s\n' "${paths[i]}" "$i"
+  done | sort -t "$sep" -k1,1 >"$work/order"
+  cut -f 1 -- "$work/order" | tr '\n' '\0' >"$work/members"
+  tar --create --format=gnu --directory="$webroot_real" --null --no-recursion --files-from="$work/members" \
+    --owner=0 --group=0 --numeric-owner --mtime="@$PACK_MTIME" --mode='u+rw,go=rX,a-st' --hard-dereference \
+    --file="$work/release.tar" 2>"$work/tar.err" || status=$?
+  # GNU tar exits 1 when a file changed while it was read, 2 when one vanished.
+  ((status == 0)) || fail "cannot pack the webroot (tar exited $status: $(last_line "$work/tar.err")); if files changed meanwhile, run the capture again"
+  mkdir -- "$work/tree"
+  tar --extract --file="$work/release.tar" --directory="$work/tree" --no-same-owner 2>"$work/tar.err" \
+    || fail "cannot unpack the packed webroot to hash it: $(last_line "$work/tar.err")"
+  # Kept names hold no backslash or line break, so sha256sum prints them unescaped.
+  (cd -- "$work/tree" && find . -type f -printf '%P\0' | xargs -0 -r sha256sum --) >"$work/files.sha256" 2>"$work/hash.err" \
+    || fail "cannot hash the packed files: $(last_line "$work/hash.err")"
   file_count=0
-  file_bytes=0
-  for i in "${!paths[@]}"; do
-    [[ ${kinds[i]} == f ]] || continue
-    printf '%s\0' "${paths[i]}"
-    file_count=$((file_count + 1))
-    file_bytes=$((file_bytes + sizes[i]))
-  done >"$work/files.list"
-  # Kept names hold no backslash or line break, so sha256sum prints them unescaped, in order.
-  (cd -- "$webroot_real" && xargs -0 -r sha256sum -- <"$work/files.list") >"$work/files.sha256" 2>"$work/hash.err" \
-    || fail "cannot read the webroot's files (one changed or vanished meanwhile?): $(last_line "$work/hash.err"); run the capture again"
   while IFS= read -r line; do
-    sums+=("${line:0:64}")
+    sum_of[${line:66}]=${line:0:64}
+    file_count=$((file_count + 1))
   done <"$work/files.sha256"
-  ((${#sums[@]} == file_count)) || fail "sha256sum hashed ${#sums[@]} of the webroot's $file_count files; run the capture again"
-  for i in "${!paths[@]}"; do
+  file_bytes=$( (cd -- "$work/tree" && find . -type f -printf '%s\n') | awk '{ total += $1 } END { printf "%d", total }')
+  while IFS="$sep" read -r _ i; do
     case ${kinds[i]} in
-      f) content=${sums[n]}; n=$((n + 1)) ;;
-      l) content="symlink:${targets[i]}" ;;
-      *) content=directory ;;
+      f)
+        [[ -n ${sum_of[${paths[i]}]-} ]] || fail "$(printf '%q' "${paths[i]}") was packed but not found unpacked; run the capture again"
+        printf '%s\t%s\t%s\n' "${paths[i]}" "${sum_of[${paths[i]}]}" "${modes[i]}"
+        ;;
+      l) printf '%s\tsymlink:%s\t%s\n' "${paths[i]}" "${targets[i]}" "${modes[i]}" ;;
+      *) printf '%s\tdirectory\t%s\n' "${paths[i]}" "${modes[i]}" ;;
     esac
-    printf '%s\t%s\t%s\n' "${paths[i]}" "$content" "${modes[i]}"
-  done | sort >"$work/listing"
+  done <"$work/order" >"$work/listing"
   release_id=$(sha256sum <"$work/listing")
   release_id=r-${release_id:0:12}
-  # The tarball's members in listing order (paths are the listing's first field).
-  cut -f 1 -- "$work/listing" | tr '\n' '\0' >"$work/members"
+  rm -rf -- "$work/tree"
 }
 
 # header_value FILE NAME: a WordPress file header's value, parsed as buildspec.yml does (first
@@ -369,16 +382,11 @@ components_json() {
   printf ']'
 }
 
-# pack: release.tar.gz of the listing's members, reproducibly (listed order, owner 0, fixed time,
-# modes as buildspec.yml normalizes them less setuid/setgid/sticky, hard links stored as files,
-# gzip without name or time).
-pack() {
-  local status=0
-  tar --create --format=gnu --directory="$webroot_real" --null --no-recursion --files-from="$work/members" \
-    --owner=0 --group=0 --numeric-owner --mtime="@$PACK_MTIME" --mode='u+rw,go=rX,a-st' --hard-dereference \
-    --file=- 2>"$work/tar.err" | gzip -n -9 >"$work/release.tar.gz" || status=$?
-  # GNU tar exits 1 when a file changed while it was read: the listing could be wrong.
-  ((status == 0)) || fail "cannot pack the webroot (exit $status: $(last_line "$work/tar.err")); if a file changed meanwhile, run the capture again"
+# compress: release.tar.gz from release.tar (gzip without name or time: the same webroot gives
+# the same bytes on any instance).
+compress() {
+  gzip -n -9 <"$work/release.tar" >"$work/release.tar.gz" || fail "cannot compress the release"
+  rm -f -- "$work/release.tar"
   artifact_sha256=$(sha256sum "$work/release.tar.gz")
   artifact_sha256=${artifact_sha256%% *}
   artifact_bytes=$(stat -c %s -- "$work/release.tar.gz")
@@ -526,7 +534,7 @@ main() {
   captured_at=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 
   walk
-  hash_and_list
+  pack_and_list
   for reason in "${REASONS[@]}"; do
     ((excluded[$reason] == 0)) || summary+=" $reason=${excluded[$reason]}"
   done
@@ -534,7 +542,7 @@ main() {
   if already_released; then
     log "s3://$release_bucket/releases/$release_id/ already holds this release; nothing to upload"
   else
-    pack
+    compress
     write_manifest
     # The manifest last: its presence says the tarball is complete.
     upload "$work/release.tar.gz" "releases/$release_id/release.tar.gz"

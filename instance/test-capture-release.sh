@@ -21,7 +21,7 @@ source "$here/testlib.sh"
 started=$SECONDS
 
 # Everything the script and this harness run; php reads the JSON the script writes.
-TOOLS=(shellcheck php tar gzip sha256sum find sort xargs flock stat sed grep mktemp mkfifo realpath cut cmp)
+TOOLS=(shellcheck php tar gzip sha256sum find sort xargs flock stat sed grep mktemp mkfifo realpath cut cmp awk)
 
 # A marker every secret file (and the file outside the webroot) holds: it must never be packed.
 readonly SECRET=TOPSECRET-7f3a91
