@@ -41,8 +41,10 @@ import software.amazon.awssdk.services.cloudwatch.model.StatusCode;
  * benchmark). {@link #history} tells when each alarm changed state. Implemented operations:
  * {@code GetMetricData} (MetricStat queries of any stat the store knows, periods that are multiples of
  * 60, expressions as the alarms support them; results newest first unless ScanBy says otherwise) and
- * {@code DescribeAlarms} (by names, prefix, state). Every other operation is the SDK's default, which
- * throws {@link UnsupportedOperationException}. Thread-safe; {@link #advance} runs one at a time.
+ * {@code DescribeAlarms} (by names, prefix, state); invalid requests answer CloudWatch's modeled
+ * exceptions ({@code InvalidParameterValue}, {@code MissingParameter}), and {@link #failNext} makes calls
+ * answer its internal error. Every other operation is the SDK's default, which throws
+ * {@link UnsupportedOperationException}. Thread-safe; {@link #advance} runs one at a time.
  */
 public final class LocalCloudWatch implements CloudWatchClient {
     private final SimulatedClock clock;
@@ -55,6 +57,7 @@ public final class LocalCloudWatch implements CloudWatchClient {
     private final Map<String, Alarm> alarms = new LinkedHashMap<>();
     private final Object advancing = new Object();
     private volatile Runnable settle = () -> { };
+    private int failuresToInject;
 
     private record Ticker(long everySeconds, Consumer<Instant> action) {
     }
@@ -265,8 +268,28 @@ public final class LocalCloudWatch implements CloudWatchClient {
 
     // ------------------------------------------------------------------ the API
 
+    /**
+     * The next {@code calls} API calls (GetMetricData, DescribeAlarms) answer CloudWatch's internal
+     * error (500), so callers' error paths can be exercised. Alarm evaluation is not affected.
+     */
+    public synchronized void failNext(int calls) {
+        if (calls < 0) {
+            throw new IllegalArgumentException("calls cannot be negative, got " + calls);
+        }
+        failuresToInject = calls;
+    }
+
+    private synchronized void injectedFault(String operation) {
+        if (failuresToInject > 0) {
+            failuresToInject--;
+            throw CloudWatchErrors.internalFailure("localcloud injected an internal error into " + operation
+                    + " (" + failuresToInject + " more to come)");
+        }
+    }
+
     @Override
     public synchronized DescribeAlarmsResponse describeAlarms(DescribeAlarmsRequest request) {
+        injectedFault("DescribeAlarms");
         List<MetricAlarm> out = new ArrayList<>();
         for (Alarm alarm : alarms.values()) {
             String name = alarm.spec.name();
@@ -323,9 +346,21 @@ public final class LocalCloudWatch implements CloudWatchClient {
 
     @Override
     public GetMetricDataResponse getMetricData(GetMetricDataRequest request) {
-        if (request.startTime() == null || request.endTime() == null || !request.startTime().isBefore(request.endTime())) {
-            throw new IllegalArgumentException("GetMetricData needs StartTime before EndTime");
+        injectedFault("GetMetricData");
+        if (request.startTime() == null || request.endTime() == null) {
+            throw CloudWatchErrors.missingParameter("GetMetricData needs StartTime and EndTime");
         }
+        if (!request.startTime().isBefore(request.endTime())) {
+            throw CloudWatchErrors.invalidParameterValue("The parameter StartTime must be less than the parameter EndTime.");
+        }
+        try {
+            return metricData(request);
+        } catch (IllegalArgumentException e) {
+            throw CloudWatchErrors.invalidParameterValue(e.getMessage());
+        }
+    }
+
+    private GetMetricDataResponse metricData(GetMetricDataRequest request) {
         Instant now = clock.instant();
         for (MetricSource source : sources) {
             source.publishUntil(now);

@@ -414,6 +414,50 @@ class LocalCloudWatchTest {
     }
 
     @Test
+    void getMetricData_whenInvalid_answersCloudWatchsErrors() {
+        assertThatThrownBy(() -> cloudWatch.getMetricData(r -> r.startTime(START).endTime(START)
+                .metricDataQueries(q -> q.id("x").expression("RATE(y)"))))
+                .isInstanceOfSatisfying(software.amazon.awssdk.services.cloudwatch.model.InvalidParameterValueException.class,
+                        e -> assertThat(e.statusCode()).isEqualTo(400));
+        assertThatThrownBy(() -> cloudWatch.getMetricData(r -> r.startTime(START).endTime(START.plusSeconds(60))
+                .metricDataQueries(q -> q.id("x").expression("SUM(METRICS())"))))
+                .isInstanceOf(software.amazon.awssdk.services.cloudwatch.model.InvalidParameterValueException.class)
+                .hasMessageContaining("function SUM");
+        assertThatThrownBy(() -> cloudWatch.getMetricData(r -> r.endTime(START)))
+                .isInstanceOf(software.amazon.awssdk.services.cloudwatch.model.MissingRequiredParameterException.class);
+    }
+
+    @Test
+    void failNext_whenSet_failsThatManyCallsWith500() {
+        cloudWatch.addAlarm(testAlarm(1, 1));
+        cloudWatch.failNext(2);
+
+        for (int i = 0; i < 2; i++) {
+            assertThatThrownBy(() -> cloudWatch.describeAlarms(r -> r.alarmNames("test")))
+                    .isInstanceOfSatisfying(software.amazon.awssdk.services.cloudwatch.model.InternalServiceException.class,
+                            e -> assertThat(e.statusCode()).isEqualTo(500));
+        }
+        assertThat(cloudWatch.describeAlarms(r -> r.alarmNames("test")).metricAlarms()).hasSize(1);
+    }
+
+    @Test
+    void addAlarm_whenExpressionTreatsZeroAsExhausted_staysInAlarmOnceCreditsAreGone() {
+        AlarmSpec template = templateAlarm();
+        AlarmSpec.MetricQuery credits = template.metrics().get(0);
+        AlarmSpec fixed = new AlarmSpec("Fixed", "zero-aware", "", List.of(credits, AlarmSpec.MetricQuery.expression("hours",
+                null, true, "IF(credits <= 0, 0, IF(RATE(credits) < 0, credits / (-1 * RATE(credits)) / 3600, 1000))")),
+                "LessThanThreshold", 3, 3, 2, "missing");
+        cloudWatch.addAlarm(fixed);
+        efs.create(FS, HUNDRED_GIB, ThroughputMode.BURSTING);
+        efs.load(FS, 100.0 * MIB);
+
+        cloudWatch.advance(Duration.ofHours(10));
+
+        assertThat(efs.creditBalance(FS)).isZero();
+        assertThat(cloudWatch.history("zero-aware")).extracting(StateChange::value).containsExactly("OK", "ALARM");
+    }
+
+    @Test
     void every_whenTimePasses_runsAtEachMultipleAndSettles() {
         List<Instant> ticks = new ArrayList<>();
         int[] settled = {0};
