@@ -211,7 +211,7 @@ walk() {
     \( -type d \( -path ./wp-content/cache -o -path ./wp-content/upgrade -o -path ./wp-content/upgrade-temp-backup \
       -o \( -path './wp-content/*' ! -path './wp-content/*/*' -iname '*cache*' \) \) -printf 'X\tcaches\t%P\0' -prune \) -o \
     \( -name .git -printf 'X\tgit\t%P\0' -prune \) -o \
-    \( \( \( -iname 'wp-config*' ! -name wp-config-sample.php \) -o -iname '.env*' -o -iname '*.pem' -o -iname '*.key' \
+    \( \( -iname 'wp-config.php*' -o \( -ipath './wp-config*' ! -path './*/*' ! -type d ! -name wp-config-sample.php \) -o -iname '.env*' -o -iname '*.pem' -o -iname '*.key' \
       -o -iname .htpasswd -o -iname '*.sql' -o -iname '*.sql.gz' -o -name 'id_rsa*' -o -name 'id_dsa*' -o -name 'id_ecdsa*' \
       -o -name 'id_ed25519*' -o -name .ssh -o -name .aws \) -printf 'X\tsecrets\t%P\0' -prune \) -o \
     \( ! -type d \( -iname '*.log' -o -iname '*.log.[0-9]*' -o -iname '*.log.gz' -o -name error_log -o -name php_errorlog \) \
@@ -268,6 +268,7 @@ walk() {
 # files there, so the listing describes exactly what was packed. The listing, from which the
 # release id is computed, has one line per kept entry sorted by path:
 # "<path>\t<sha256 | symlink:<target> | directory>\t<mode>". Also sets file_count and file_bytes.
+# The unpacked copy (work/tree) stays for the manifest's headers, read from what was packed.
 pack_and_list() {
   local i line status=0 sep=$'\t'
   local -A sum_of=()
@@ -304,7 +305,6 @@ pack_and_list() {
   done <"$work/order" >"$work/listing"
   release_id=$(sha256sum <"$work/listing")
   release_id=r-${release_id:0:12}
-  rm -rf -- "$work/tree"
 }
 
 # header_value FILE NAME: a WordPress file header's value, parsed as buildspec.yml does (first
@@ -319,9 +319,9 @@ header_value() {
   printf '%s' "${values//[[:cntrl:]]/ }"
 }
 
-# wordpress_json: {"version","dbVersion"} from the webroot's wp-includes/version.php.
+# wordpress_json: {"version","dbVersion"} from the packed wp-includes/version.php.
 wordpress_json() {
-  local file=$webroot_real/wp-includes/version.php version db_version
+  local file=$work/tree/wp-includes/version.php version db_version
   version=$(sed -n -E "s/^[[:blank:]]*\\\$wp_version[[:blank:]]*=[[:blank:]]*'([^']+)';.*/\\1/p" "$file")
   db_version=$(sed -n -E "s/^[[:blank:]]*\\\$wp_db_version[[:blank:]]*=[[:blank:]]*([0-9]+);.*/\\1/p" "$file")
   version=${version%%$'\n'*}
@@ -332,7 +332,7 @@ wordpress_json() {
 }
 
 # components_json KIND: JSON array of {"slug","name","version"} sorted by slug, as buildspec.yml
-# finds them, over the kept entries only (a refused symlink is never read):
+# finds them, over the packed copy's kept files only (a symlink is never read):
 #   plugins: directories right under a wp-content/plugins/ whose top-level .php file (the first
 #            in name order) has a "Plugin Name:" header;
 #   themes:  directories right under a wp-content/themes/ whose style.css has a "Theme Name:".
@@ -351,14 +351,14 @@ components_json() {
     header_file=''
     name=''
     if [[ $kind == plugins ]]; then
-      for file in "$webroot_real/$dir"/*.php; do
-        [[ -n ${kept_file[${file#"$webroot_real/"}]-} ]] || continue
+      for file in "$work/tree/$dir"/*.php; do
+        [[ -n ${kept_file[${file#"$work/tree/"}]-} ]] || continue
         name=$(header_value "$file" 'Plugin Name')
         if [[ -n $name ]]; then header_file=$file; break; fi
       done
     elif [[ -n ${kept_file[$dir/style.css]-} ]]; then
-      name=$(header_value "$webroot_real/$dir/style.css" 'Theme Name')
-      if [[ -n $name ]]; then header_file=$webroot_real/$dir/style.css; fi
+      name=$(header_value "$work/tree/$dir/style.css" 'Theme Name')
+      if [[ -n $name ]]; then header_file=$work/tree/$dir/style.css; fi
     fi
     [[ -n $header_file ]] || continue
     version=$(header_value "$header_file" 'Version')

@@ -157,6 +157,10 @@ make_webroot() {
   printf '<?php\n/*\nPlugin Name: W3 Total Cache\nVersion: 2.7\n*/\n' >"$w/wp-content/plugins/w3-total-cache/w3-total-cache.php"
   printf '<?php // a plugin folder named cache is code\n' >"$w/wp-content/plugins/w3-total-cache/lib/cache.php"
   printf '<?php\n/*\nPlugin Name: Bad Slug\n*/\n' >"$w/wp-content/plugins/bad slug/bad.php"
+  # A plugin whose folder starts like wp-config: code, kept (only files named wp-config* are secrets).
+  mkdir -p -- "$w/wp-content/plugins/wp-config-file-editor"
+  printf '<?php\n/*\nPlugin Name: WP Config File Editor\nVersion: 1.7\n*/\n' \
+    >"$w/wp-content/plugins/wp-config-file-editor/wp-config-file-editor.php"
   printf '/*\nTheme Name: Twenty Twenty-Four\nVersion: 1.2\n*/\n' >"$w/wp-content/themes/twentytwentyfour/style.css"
   printf '<?php // drop-in: code, kept\n' >"$w/wp-content/object-cache.php"
   printf '<?php // drop-in: code, kept\n' >"$w/wp-content/advanced-cache.php"
@@ -169,6 +173,7 @@ make_webroot() {
   printf 'backup\n' >"$w/wp-content/upgrade-temp-backup/plugins/old.php"
   printf "<?php\ndefine('DB_PASSWORD', '%s');\n" "$SECRET" >"$w/wp-config.php"
   printf "<?php\ndefine('DB_PASSWORD', '%s');\n" "$SECRET" >"$w/wp-config.php.bak"
+  printf "<?php\ndefine('DB_PASSWORD', '%s');\n" "$SECRET" >"$w/wp-config-backup.php"
   printf 'DB_PASSWORD=%s\n' "$SECRET" >"$w/.env"
   printf 'DB_PASSWORD=%s\n' "$SECRET" >"$w/.env.production"
   printf '%s\n' "$SECRET" >"$w/config/server.PEM"
@@ -336,7 +341,8 @@ test_fresh_capture() {
     $m = json_decode(file_get_contents($argv[1] . "/manifest.json"), true, 512, JSON_THROW_ON_ERROR);
     $plugins = [["slug" => "akismet", "name" => "Akismet Anti-spam", "version" => "5.3"],
       ["slug" => "no-version", "name" => "No Version \"Header\"", "version" => null],
-      ["slug" => "w3-total-cache", "name" => "W3 Total Cache", "version" => "2.7"]];
+      ["slug" => "w3-total-cache", "name" => "W3 Total Cache", "version" => "2.7"],
+      ["slug" => "wp-config-file-editor", "name" => "WP Config File Editor", "version" => "1.7"]];
     $themes = [["slug" => "twentytwentyfour", "name" => "Twenty Twenty-Four", "version" => "1.2"]];
     if ($m["plugins"] !== $plugins || $m["themes"] !== $themes) { fwrite(STDERR, json_encode([$m["plugins"], $m["themes"]]) . "\n"); exit(1); }' \
     -- "$dir"
@@ -346,7 +352,7 @@ test_fresh_capture() {
     $expected = ["formatVersion" => 1, "captureId" => $capture, "environment" => "production", "instanceId" => $instance,
       "releaseId" => $id, "files" => (int) $files, "bytes" => (int) $bytes, "webrootPath" => "/var/www/html",
       "capturedAt" => $c["capturedAt"],
-      "excluded" => ["uploads" => 1, "caches" => 4, "secrets" => 9, "git" => 2, "logs" => 3, "fleetpressRecords" => 0,
+      "excluded" => ["uploads" => 1, "caches" => 4, "secrets" => 10, "git" => 2, "logs" => 3, "fleetpressRecords" => 0,
         "symlinksOutsideWebroot" => 4, "unsafeNames" => 4, "specialFiles" => 1, "unreadable" => 0],
       "mounts" => [
         ["mountPoint" => "/var/www/html", "source" => "fs-0123abcd.efs.eu-west-1.amazonaws.com:/", "fsType" => "nfs4", "fileSystemId" => "fs-0123abcd"],
@@ -380,6 +386,7 @@ expected_members() {
     "wp-content/plugins/bad slug" "wp-content/plugins/bad slug/bad.php" wp-content/plugins/no-version \
     wp-content/plugins/no-version/no-version.php wp-content/plugins/w3-total-cache wp-content/plugins/w3-total-cache/lib \
     wp-content/plugins/w3-total-cache/lib/cache.php wp-content/plugins/w3-total-cache/w3-total-cache.php \
+    wp-content/plugins/wp-config-file-editor wp-content/plugins/wp-config-file-editor/wp-config-file-editor.php \
     wp-content/themes wp-content/themes/current wp-content/themes/twentytwentyfour \
     wp-content/themes/twentytwentyfour/style.css wp-content/tool.sh wp-includes wp-includes/version.php wp-settings.php \
     | sort
