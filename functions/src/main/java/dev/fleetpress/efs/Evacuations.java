@@ -136,10 +136,16 @@ public final class Evacuations implements ExitPlanStarter {
         String key = EfsRecords.evacuationKey(environment);
         boolean created = records.evacuations().create(key, EvacuationRecord.started(environment,
                 config.fileSystemOf(environment).orElse(""), requestedBy, clock.instant()));
-        EfsOutcome moved = advance(environment, Map.of());
+        String moved;
+        try {
+            moved = advance(environment, Map.of()).message();
+        } catch (RuntimeException e) {
+            // The plan is recorded; the schedule takes its first step when SSM, Auto Scaling or S3 answer again.
+            moved = "its next step failed for now (" + e.getMessage() + "); the schedule tries again";
+        }
         EvacuationRecord r = records.evacuation(environment).orElseThrow();
         return (created ? "exit plan started" : "exit plan already " + r.state() + " (since " + r.startedAt() + ", by "
-                + r.requestedBy() + ")") + "; " + moved.message();
+                + r.requestedBy() + ")") + "; " + moved;
     }
 
     /** A command-level status event of the capture or the export document: moves the plan that sent it. */

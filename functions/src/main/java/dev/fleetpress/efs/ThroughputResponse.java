@@ -443,16 +443,23 @@ public final class ThroughputResponse {
             incident = updateIncident(fs, environment, incident.id(), i -> i.withResponse(response));
         }
         boolean exitPlanStarted = false;
+        String plan = "";
         if (incident.exitPlanAt().equals(Instant.EPOCH)) {
-            String plan = exitPlans.startOnce(environment, "efs-alarm " + incident.id());
-            Log.info("exit plan: " + plan, Map.of("environment", environment, "fileSystemId", fs, "incident", incident.id()));
-            incident = updateIncident(fs, environment, incident.id(), i -> i.exitPlanStarted(clock.instant()));
-            exitPlanStarted = true;
+            try {
+                plan = exitPlans.startOnce(environment, "efs-alarm " + incident.id());
+                Log.info("exit plan: " + plan, Map.of("environment", environment, "fileSystemId", fs, "incident", incident.id()));
+                incident = updateIncident(fs, environment, incident.id(), i -> i.exitPlanStarted(clock.instant()));
+                exitPlanStarted = true;
+            } catch (RuntimeException e) {
+                // The response and its notification must not wait for the exit plan: the schedule starts it later.
+                plan = "the exit plan could not be started yet (" + e.getMessage() + "); the schedule tries again";
+                Log.error(plan, Map.of("environment", environment, "fileSystemId", fs, "incident", incident.id()));
+            }
         }
         if (incident.notifiedAt().equals(Instant.EPOCH)) {
             FileSystemRecord r = records.fileSystem(fs).orElseThrow();
             alerts.publish(subject("FleetPress: EFS burst credits running out for " + environment + " (" + fs + ")"),
-                    notification(r, incident));
+                    notification(r, incident, plan));
             updateIncident(fs, environment, incident.id(), i -> i.notified(clock.instant()));
         }
         if (exitPlanStarted && outcome.kind() == Kind.UNCHANGED) {
@@ -474,7 +481,7 @@ public final class ThroughputResponse {
         return written.incidents().stream().filter(i -> i.id().equals(id)).reduce((a, b) -> b).orElseThrow();
     }
 
-    private String notification(FileSystemRecord r, Incident incident) {
+    private String notification(FileSystemRecord r, Incident incident, String plan) {
         StringBuilder m = new StringBuilder();
         m.append("The EFS credit alarm ").append(r.alarm().name()).append(" went to ALARM at ")
                 .append(incident.alarmTimestamp()).append(": at their current rate of decline, the burst credits of ")
@@ -492,10 +499,10 @@ public final class ThroughputResponse {
             m.append("Once the alarm has been OK for ").append(config.cooldown().toHours())
                     .append(" h, FleetPress returns the file system to bursting (within the same rule).\n");
         }
-        m.append("\nThe exit plan off EFS has started for ").append(r.environment())
-                .append(": capture the live webroot as a release, promote it, migrate the uploads to S3, report. ")
-                .append("Nothing is deleted from EFS. Follow it with: fleetpress efs status ").append(r.environment())
-                .append("\n");
+        m.append("\nExit plan off EFS for ").append(r.environment())
+                .append(" (capture the live webroot as a release, promote it, migrate the uploads to S3, report; ")
+                .append("nothing is deleted from EFS): ").append(exitPlanText(r.environment(), plan))
+                .append(".\nFollow it with: fleetpress efs status ").append(r.environment()).append("\n");
         if (incident.reopened() > 0) {
             m.append("This incident reopened ").append(incident.reopened()).append(" time(s): the alarm is flapping.\n");
         }
@@ -503,6 +510,15 @@ public final class ThroughputResponse {
     }
 
     private static final double GIB = 1024.0 * 1024 * 1024;
+
+    /** What the notification says of the exit plan: what starting it answered, else its recorded state. */
+    private String exitPlanText(String environment, String plan) {
+        if (!plan.isEmpty()) {
+            return plan;
+        }
+        return records.evacuation(environment).map(e -> e.state() + " at step " + e.step().slug()
+                + (e.reason().isEmpty() ? "" : " (" + e.reason() + ")")).orElse("not started");
+    }
 
     // ---------------------------------------------------------------- helpers
 

@@ -32,6 +32,7 @@ final class EvacuationWorld {
     final FakeAlerts alerts = new FakeAlerts();
     final Map<String, List<String>> groups = new HashMap<>(Map.of(GROUP, List.of(I2, I1)));
     final List<String> runningRelease = new ArrayList<>();
+    boolean autoScalingDown;
     final List<String> accepted = new ArrayList<>();
     final List<String> promoted = new ArrayList<>();
     CapturedReleaseAcceptor.Kind acceptance = CapturedReleaseAcceptor.Kind.RECORDED;
@@ -41,11 +42,19 @@ final class EvacuationWorld {
             FleetGroups.parse("production=fleetpress-production,staging=fleetpress-staging"),
             "fleetpress-local-capture-release", "fleetpress-local-media-export", "fleetpress-local-media-000000000000",
             "fleetpress-local-releasebucket");
-    final Evacuations evacuations = Evacuations.of(config, records, group -> groups.getOrDefault(group, List.of()), commands,
+    final Evacuations evacuations = Evacuations.of(config, records, this::inService, commands,
             captures, this::accept, this::promote,
             MigrationStarter.of(commands, media, "fleetpress-local-media-export", "fleetpress-local-media-000000000000",
                     () -> "p2x4", clock),
             (environment, release) -> List.copyOf(runningRelease), alerts, () -> "k3v9", clock);
+
+    private List<String> inService(String group) {
+        if (autoScalingDown) {
+            throw new dev.fleetpress.fleet.FleetBackendException("Auto Scaling DescribeAutoScalingGroups of " + group
+                    + " failed: Rate exceeded; the trigger will retry", null);
+        }
+        return groups.getOrDefault(group, List.of());
+    }
 
     private CapturedReleaseAcceptor.Acceptance accept(ReleaseId id, String capturedBy) {
         accepted.add(id + " " + capturedBy);

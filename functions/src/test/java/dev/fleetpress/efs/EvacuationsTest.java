@@ -55,6 +55,22 @@ class EvacuationsTest {
     }
 
     @Test
+    void startOnce_whenTheFirstStepFails_recordsThePlanForTheSchedule() {
+        world.autoScalingDown = true;
+
+        String said = world.evacuations.startOnce("production", "efs-alarm inc-1");
+
+        assertThat(said).startsWith("exit plan started").contains("failed for now", "Rate exceeded");
+        assertThat(world.plan().state()).isEqualTo(State.RUNNING);
+        assertThat(world.commands.sent()).isEmpty();
+
+        world.autoScalingDown = false;
+        world.evacuations.reconcile();
+
+        assertThat(world.commands.sent()).hasSize(1);
+    }
+
+    @Test
     void onCommandStatus_whenCaptureSucceeded_acceptsPromotesAndStartsTheExportOnce() {
         world.evacuations.start("production", "operator");
         world.captureWritten(EvacuationWorld.CAPTURE_ID);

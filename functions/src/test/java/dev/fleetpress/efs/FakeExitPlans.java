@@ -7,10 +7,20 @@ import java.util.List;
 final class FakeExitPlans implements ExitPlanStarter {
     private final List<String> calls = new ArrayList<>();
     private final List<String> started = new ArrayList<>();
+    private int failures;
+
+    /** The next {@code count} calls fail as an unreachable SSM would make them. */
+    synchronized void failNext(int count) {
+        failures = count;
+    }
 
     @Override
     public synchronized String startOnce(String environment, String requestedBy) {
         calls.add(environment + " " + requestedBy);
+        if (failures > 0) {
+            failures--;
+            throw new IllegalStateException("SSM SendCommand failed: InternalServerError");
+        }
         if (started.contains(environment)) {
             return "exit plan already RUNNING";
         }

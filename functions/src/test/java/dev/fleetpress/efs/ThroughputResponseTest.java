@@ -34,9 +34,28 @@ class ThroughputResponseTest {
             assertThat(a.subject()).isEqualTo("FleetPress: EFS burst credits running out for production ("
                     + ResponseWorld.FS + ")");
             assertThat(a.message()).contains("switched", "elastic", "exit plan", "fleetpress efs status production",
-                    "Nothing is deleted from EFS", "next is allowed at " + ResponseWorld.START.plus(Duration.ofHours(24)));
+                    ": exit plan started", "nothing is deleted from EFS", "next is allowed at " + ResponseWorld.START.plus(Duration.ofHours(24)));
         });
         assertThat(world.exitPlans.started()).containsExactly("production");
+    }
+
+    @Test
+    void onAlarm_whenTheExitPlanCannotStart_stillNotifiesAndTheScheduleStartsItLater() {
+        world.exitPlans.failNext(1);
+
+        EfsOutcome outcome = world.alarm(AlarmState.ALARM);
+
+        assertThat(outcome.kind()).isEqualTo(Kind.CHANGED);
+        assertThat(world.alerts.published()).singleElement().satisfies(a ->
+                assertThat(a.message()).contains("could not be started yet", "the schedule tries again"));
+        assertThat(world.record().openIncident().orElseThrow().exitPlanAt()).isEqualTo(Instant.EPOCH);
+
+        world.advance(Duration.ofMinutes(5));
+        world.response.reconcile();
+
+        assertThat(world.exitPlans.started()).containsExactly("production");
+        assertThat(world.record().openIncident().orElseThrow().exitPlanAt()).isEqualTo(world.clock.instant());
+        assertThat(world.alerts.published()).hasSize(1);
     }
 
     @Test
