@@ -205,7 +205,7 @@ walk() {
   sizes=()
   targets=()
   (cd -- "$webroot_real" && find . -mindepth 1 \
-    \( -path ./wp-content/uploads -printf 'X\tuploads\t%P\0' -prune \) -o \
+    \( -path '*/wp-content/uploads' -printf 'X\tuploads\t%P\0' -prune \) -o \
     \( -path ./.fleetpress -printf 'X\tfleetpressRecords\t%P\0' -prune \) -o \
     \( \( -name '*[[:cntrl:]]*' -o -name '*\\*' \) -printf 'X\tunsafeNames\t%P\0' -prune \) -o \
     \( -type d \( -path ./wp-content/cache -o -path ./wp-content/upgrade -o -path ./wp-content/upgrade-temp-backup \

@@ -167,6 +167,9 @@ make_webroot() {
   printf '<?php // must-use\n' >"$w/wp-content/mu-plugins/fleet.php"
   # Left out: uploads, caches, secrets, .git, logs.
   printf 'jpeg\n' >"$w/wp-content/uploads/2024/01/photo.jpg"
+  # A second WordPress below the first (a site in a subfolder): its uploads are media too.
+  mkdir -p -- "$w/sub/wp-content/uploads/2024"
+  printf 'jpeg\n' >"$w/sub/wp-content/uploads/2024/nested.jpg"
   printf '<html>cached\n' >"$w/wp-content/cache/page/index.html"
   printf 'partial\n' >"$w/wp-content/upgrade/tmp/x.zip"
   printf 'divi\n' >"$w/wp-content/et-cache/1/a.css"
@@ -323,6 +326,8 @@ test_fresh_capture() {
   check "the tarball holds exactly the code, hostile names included, in name order" tar_members_are "$id"
   check "no secret, log, cache, upload or outside file is in the tarball" \
     bash -c '! gzip -dc -- "$1" | grep -a -q -e "$2" -e "cached" -e "jpeg" -e "divi"' _ "$dir/release.tar.gz" "$SECRET"
+  check "no secret reaches the manifest, the capture record, stdout or stderr" \
+    bash -c '! grep -q -e "$1" -- "$2/manifest.json" "$3" "$4" "$5"' _ "$SECRET" "$dir" "$(capture_json)" "$work/run.out" "$work/run.err"
   check "kept symlinks are symlinks with their relative targets" tar_symlinks_are "$id"
   check "members are owned by 0/0, dated 1980-01-01, world-readable, without setuid" tar_headers_normalized "$id"
   check "the manifest describes the release as buildspec.yml would, kind captured" php -r '
@@ -352,7 +357,7 @@ test_fresh_capture() {
     $expected = ["formatVersion" => 1, "captureId" => $capture, "environment" => "production", "instanceId" => $instance,
       "releaseId" => $id, "files" => (int) $files, "bytes" => (int) $bytes, "webrootPath" => "/var/www/html",
       "capturedAt" => $c["capturedAt"],
-      "excluded" => ["uploads" => 1, "caches" => 4, "secrets" => 10, "git" => 2, "logs" => 3, "fleetpressRecords" => 0,
+      "excluded" => ["uploads" => 2, "caches" => 4, "secrets" => 10, "git" => 2, "logs" => 3, "fleetpressRecords" => 0,
         "symlinksOutsideWebroot" => 4, "unsafeNames" => 4, "specialFiles" => 1, "unreadable" => 0],
       "mounts" => [
         ["mountPoint" => "/var/www/html", "source" => "fs-0123abcd.efs.eu-west-1.amazonaws.com:/", "fsType" => "nfs4", "fileSystemId" => "fs-0123abcd"],
@@ -378,7 +383,7 @@ test_fresh_capture() {
 expected_members() {
   local long
   long=$(printf 'n%.0s' {1..150})
-  printf '%s\n' '-rf --help.php' config dangling.php hard-link.php index.php logs logs/README self sub wp-admin wp-admin/front.php \
+  printf '%s\n' '-rf --help.php' config dangling.php hard-link.php index.php logs logs/README self sub sub/wp-content wp-admin wp-admin/front.php \
     wp-admin/index.php wp-config-sample.php wp-content "wp-content/\$(touch pwned).php" wp-content/advanced-cache.php \
     wp-content/caf$'\xe9'.txt wp-content/café-日本.php "wp-content/it's \"quoted\" & spaced.php" wp-content/languages \
     wp-content/languages/empty wp-content/mu-plugins wp-content/mu-plugins/fleet.php "wp-content/$long.txt" \
