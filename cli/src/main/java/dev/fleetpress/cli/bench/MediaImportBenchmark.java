@@ -34,16 +34,24 @@ public final class MediaImportBenchmark {
     static final int MAIN_SHARD_MB = 64;
     static final List<Integer> SCALING_SHARD_MB = List.of(8, 32, 128);
     static final List<Integer> RAW_THREADS = List.of(16, 32);
+    /** The importer's concurrency per shard. */
+    static final int SAME_REQUEST_THREADS = 16;
 
     /**
      * One round: seconds of each variant. {@code fleetPress}: the import with its shards in S3 (staged,
      * then published); {@code arriving}: the same shards uploaded one by one during the import, as an
      * export on this machine would.
      */
-    record Round(MediaMigration.Import fleetPress, MediaMigration.Import arriving, double sync, Map<Integer, RawPuts.Run> raw) {
+    record Round(MediaMigration.Import fleetPress, MediaMigration.Import arriving, double sync, Map<Integer, RawPuts.Run> raw,
+                 RawPuts.Run sameRequest) {
         /** The import's rate over the best raw loop's of the same round: load that shifts between rounds cancels out. */
         double ratio() {
             return best().seconds() / fleetPress.windowSeconds();
+        }
+
+        /** The import's rate over the raw loop's making the importer's own request (headers, metadata, condition). */
+        double sameRequestRatio() {
+            return sameRequest.seconds() / fleetPress.windowSeconds();
         }
 
         double arrivingRatio() {
@@ -112,6 +120,8 @@ public final class MediaImportBenchmark {
                             + "%d cores, load %s, max heap %.0f MB%n", files.count(), files.bytes() / 1e6, rounds, AwsSync.version(),
                     Runtime.getRuntime().availableProcessors(), loadAverage(), HeapSampler.maxHeapMb());
 
+            out.printf("JIT: this JVM %s; MediaFunction's JAVA_TOOL_OPTIONS in template.yaml: %s%n", jitFlags(),
+                    cloud.environmentOf("MediaFunction").getOrDefault("JAVA_TOOL_OPTIONS", "(none)"));
             MediaMigration migration = new MediaMigration(cloud, instance, bucket);
             Map<Integer, MediaMigration.Shards> shards = new LinkedHashMap<>();
             for (int mb : concat(MAIN_SHARD_MB, SCALING_SHARD_MB)) {
@@ -129,10 +139,12 @@ public final class MediaImportBenchmark {
                 Round round = round(r, migration, shards.get(MAIN_SHARD_MB), sync, raw, bucket, files);
                 out.printf("%s: import %.2f s (window, verification %.2f s of it; %.2f s from first shard published to report seen, "
                                 + "heap peak +%.0f MB), import of arriving shards %.2f s, aws s3 sync %.2f s, raw PutObject %s; "
-                                + "import/raw this round %.2f (arriving %.2f); CPU import %.1f s, best raw %.1f s: raw/import %.2f%n",
+                                + "import/raw this round %.2f (arriving %.2f; vs the loop making the importer's request %.2f in %.2f s); "
+                                + "CPU import %.1f s, best raw %.1f s: raw/import %.2f%n",
                         r == 0 ? "warm-up (not counted)" : "round " + r + "/" + rounds, round.fleetPress().windowSeconds(),
                         round.fleetPress().verifySeconds(), round.fleetPress().wallSeconds(), round.fleetPress().heapPeakMb(),
                         round.arriving().windowSeconds(), round.sync(), rawText(round.raw()), round.ratio(), round.arrivingRatio(),
+                        round.sameRequestRatio(), round.sameRequest().seconds(),
                         round.fleetPress().cpuSeconds(), round.best().cpuSeconds(), round.cpuRatio());
                 if (r > 0) {
                     measured.add(round);
@@ -151,6 +163,7 @@ public final class MediaImportBenchmark {
         MediaMigration.Import arriving = null;
         double synced = 0;
         Map<Integer, RawPuts.Run> puts = new LinkedHashMap<>();
+        RawPuts.Run sameRequest = null;
         for (int k = 0; k < 4; k++) {
             switch ((r + k) % 4) {
                 case 0 -> imported = importOnce(migration, shards, "m-bench-round-" + r, true, bucket, files);
@@ -166,10 +179,13 @@ public final class MediaImportBenchmark {
                         puts.put(threads, raw.putOnly(files, prefix, threads));
                         expect(bucket, prefix, files);
                     }
+                    String prefix = "raw-round-" + r + "-same-request/";
+                    sameRequest = raw.importerPattern(files, prefix, SAME_REQUEST_THREADS);
+                    expect(bucket, prefix, files);
                 }
             }
         }
-        return new Round(imported, arriving, synced, puts);
+        return new Round(imported, arriving, synced, puts, sameRequest);
     }
 
     private static MediaMigration.Import importOnce(MediaMigration migration, MediaMigration.Shards shards, String id, boolean staged,
@@ -199,11 +215,16 @@ public final class MediaImportBenchmark {
                 ceiling);
         row(out, "aws s3 sync (aws CLI on PATH, default settings)", syncSeconds, files, ceiling);
         rawSeconds.forEach((t, s) -> row(out, "raw PutObject loop, " + t + " threads" + (t == best ? " (ceiling)" : ""), s, files, ceiling));
+        row(out, "raw loop making the importer's request, " + SAME_REQUEST_THREADS + " threads", median(rounds, r -> r.sameRequest().seconds()),
+                files, ceiling);
         double importRatio = files.count() / importSeconds / ceiling;
         out.printf("import/ceiling %.2f (median of the rounds' own ratios %.2f; with the shards uploaded meanwhile %.2f), "
                         + "aws s3 sync/ceiling %.2f, ceiling/aws s3 sync %.2fx; goal import >= 0.90 x ceiling: %s%n", importRatio,
                 median(rounds, Round::ratio), median(rounds, Round::arrivingRatio), files.count() / syncSeconds / ceiling,
                 ceiling / (files.count() / syncSeconds), importRatio >= 0.9 ? "MET" : "NOT MET");
+        out.printf("import / raw loop making the importer's request (Content-Type, Cache-Control, sha256 metadata, If-None-Match): "
+                        + "%.2f (median of the rounds' own %.2f)%n", median(rounds, r -> r.sameRequest().seconds()) / importSeconds,
+                median(rounds, Round::sameRequestRatio));
         out.printf("CPU of this JVM (S3 server, function or loop, benchmark) per 1,000 files, medians: import %.2f s, best raw loop %.2f s; "
                         + "raw/import %.2f (median of the rounds' own %.2f): the ratio on a machine with nothing else to run%n",
                 median(rounds, r -> r.fleetPress().cpuSeconds()) * 1000 / files.count(),
@@ -282,6 +303,12 @@ public final class MediaImportBenchmark {
     private static double median(List<Round> rounds, ToDoubleFunction<Round> f) {
         double[] v = rounds.stream().mapToDouble(f).sorted().toArray();
         return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    private static String jitFlags() {
+        List<String> flags = java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> a.contains("Tiered")).toList();
+        return flags.isEmpty() ? "default tiered compilation (C1 and C2)" : String.join(" ", flags);
     }
 
     private static String loadAverage() {
