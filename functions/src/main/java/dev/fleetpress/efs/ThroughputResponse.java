@@ -260,7 +260,7 @@ public final class ThroughputResponse {
         if (r.alarm().state().equals(AlarmState.OK.name()) && config.returnToBursting()
                 && !r.alarm().okSince().equals(Instant.EPOCH)) {
             Instant due = r.alarm().okSince().plus(config.cooldown());
-            if (!now.isBefore(due)) {
+            if (!now.isBefore(due) && creditsAllowBursting(r)) {
                 return Optional.of(new Wanted(ThroughputMode.BURSTING, 0, "credit alarm OK since " + r.alarm().okSince()
                         + ", cooldown of " + config.cooldown().toHours() + " h passed: back to bursting"));
             }
@@ -269,6 +269,14 @@ public final class ThroughputResponse {
     }
 
     private record Wanted(ThroughputMode mode, double provisionedMibps, String reason) {
+    }
+
+    /**
+     * Bursting runs on credits: going back makes sense only while the newest sample shows some and they are not
+     * declining. (A time-to-exhaustion alarm also reads OK once the balance sits at zero, its rate being 0.)
+     */
+    private static boolean creditsAllowBursting(FileSystemRecord r) {
+        return r.trend().map(t -> t.balanceBytes() > 0 && t.bytesPerHour() >= 0).orElse(true);
     }
 
     /** True when {@code actual} already serves what is wanted. */
@@ -422,6 +430,11 @@ public final class ThroughputResponse {
 
     private String describeIdle(FileSystemRecord r, FileSystemState actual, Instant now) {
         String state = r.alarm().state().isEmpty() ? "no alarm state yet" : "alarm " + r.alarm().state();
+        if (r.alarm().state().equals(AlarmState.OK.name()) && config.returnToBursting()
+                && actual.mode() != ThroughputMode.BURSTING && !creditsAllowBursting(r)) {
+            return state + " but the newest credit sample shows none or a decline: stays " + describe(actual)
+                    + " until credits recover";
+        }
         if (r.alarm().state().equals(AlarmState.OK.name()) && config.returnToBursting()
                 && actual.mode() != ThroughputMode.BURSTING) {
             return state + "; back to bursting after the cooldown, at " + r.alarm().okSince().plus(config.cooldown())

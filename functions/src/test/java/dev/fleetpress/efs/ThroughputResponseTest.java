@@ -290,6 +290,26 @@ class ThroughputResponseTest {
     }
 
     @Test
+    void reconcile_whenCreditsAreExhaustedDespiteOk_staysOutOfBursting() {
+        world.alarm(AlarmState.ALARM);
+        world.advance(Duration.ofHours(1));
+        world.alarm(AlarmState.OK);
+        world.advance(Duration.ofHours(23));
+        world.samples.add(new CreditSample(world.clock.instant().minus(Duration.ofMinutes(10)), 0));
+        world.samples.add(new CreditSample(world.clock.instant().minus(Duration.ofMinutes(5)), 0));
+
+        EfsOutcome outcome = world.response.reconcile().get(0);
+
+        assertThat(outcome.kind()).isEqualTo(Kind.UNCHANGED);
+        assertThat(outcome.message()).contains("until credits recover");
+        assertThat(world.efs.changes()).hasSize(1);
+
+        world.samples.add(new CreditSample(world.clock.instant(), 4e9));
+        world.advance(Duration.ofMinutes(5));
+        assertThat(world.response.reconcile().get(0).kind()).isEqualTo(Kind.CHANGED);
+    }
+
+    @Test
     void reconcile_whenReturnToBurstingIsOff_staysOutOfBursting() {
         ResponseWorld off = new ResponseWorld(ThroughputMode.ELASTIC, false, 6);
         off.alarm(AlarmState.ALARM);
