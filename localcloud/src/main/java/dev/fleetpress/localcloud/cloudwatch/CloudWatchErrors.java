@@ -1,8 +1,6 @@
 package dev.fleetpress.localcloud.cloudwatch;
 
-import java.util.UUID;
-import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
-import software.amazon.awssdk.http.SdkHttpResponse;
+import dev.fleetpress.localcloud.ServiceErrors;
 import software.amazon.awssdk.services.cloudwatch.model.CloudWatchException;
 import software.amazon.awssdk.services.cloudwatch.model.InternalServiceException;
 import software.amazon.awssdk.services.cloudwatch.model.InvalidParameterValueException;
@@ -28,16 +26,6 @@ final class CloudWatchErrors {
     }
 
     private static CloudWatchException fill(CloudWatchException.Builder builder, String code, String message, int status) {
-        return (CloudWatchException) builder
-                .message(message)
-                .statusCode(status)
-                .requestId(UUID.randomUUID().toString())
-                .awsErrorDetails(AwsErrorDetails.builder()
-                        .errorCode(code)
-                        .errorMessage(message)
-                        .serviceName(SERVICE)
-                        .sdkHttpResponse(SdkHttpResponse.builder().statusCode(status).build())
-                        .build())
-                .build();
+        return (CloudWatchException) ServiceErrors.modeled(builder, SERVICE, status, code, message);
     }
 }

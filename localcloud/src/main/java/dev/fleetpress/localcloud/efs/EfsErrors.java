@@ -1,8 +1,6 @@
 package dev.fleetpress.localcloud.efs;
 
-import java.util.UUID;
-import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
-import software.amazon.awssdk.http.SdkHttpResponse;
+import dev.fleetpress.localcloud.ServiceErrors;
 import software.amazon.awssdk.services.efs.model.BadRequestException;
 import software.amazon.awssdk.services.efs.model.EfsException;
 import software.amazon.awssdk.services.efs.model.FileSystemAlreadyExistsException;
@@ -43,16 +41,6 @@ final class EfsErrors {
     }
 
     private static EfsException fill(EfsException.Builder builder, String code, String message, int status) {
-        return (EfsException) builder
-                .message(message)
-                .statusCode(status)
-                .requestId(UUID.randomUUID().toString())
-                .awsErrorDetails(AwsErrorDetails.builder()
-                        .errorCode(code)
-                        .errorMessage(message)
-                        .serviceName(SERVICE)
-                        .sdkHttpResponse(SdkHttpResponse.builder().statusCode(status).build())
-                        .build())
-                .build();
+        return (EfsException) ServiceErrors.modeled(builder, SERVICE, status, code, message);
     }
 }

@@ -24,6 +24,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import software.amazon.awssdk.core.SdkField;
+import software.amazon.awssdk.core.SdkPojo;
 import software.amazon.awssdk.services.efs.EfsClient;
 import software.amazon.awssdk.services.efs.model.CreateFileSystemRequest;
 import software.amazon.awssdk.services.efs.model.CreateFileSystemResponse;
@@ -127,14 +129,7 @@ public final class LocalEfs implements EfsClient, MetricSource {
         checkModeAndThroughput(mode, mibps, null);
         String name = request.tags().stream().filter(t -> t.key().equals("Name")).map(Tag::value).findFirst().orElse(null);
         FileSystem fs = add(newId(), token, name, EMPTY_BYTES, mode, mibps);
-        FileSystemDescription d = describe(fs);
-        return CreateFileSystemResponse.builder()
-                .ownerId(d.ownerId()).creationToken(d.creationToken()).fileSystemId(d.fileSystemId())
-                .fileSystemArn(d.fileSystemArn()).creationTime(d.creationTime()).lifeCycleState(d.lifeCycleState())
-                .name(d.name()).numberOfMountTargets(d.numberOfMountTargets()).sizeInBytes(d.sizeInBytes())
-                .performanceMode(d.performanceMode()).encrypted(d.encrypted()).throughputMode(d.throughputMode())
-                .provisionedThroughputInMibps(d.provisionedThroughputInMibps()).tags(d.tags())
-                .build();
+        return copyOf(describe(fs), CreateFileSystemResponse.builder()).build();
     }
 
     @Override
@@ -181,14 +176,7 @@ public final class LocalEfs implements EfsClient, MetricSource {
         }
         fs.mode = target;
         fs.provisionedMibps = newMibps;
-        FileSystemDescription d = describe(fs);
-        return UpdateFileSystemResponse.builder()
-                .ownerId(d.ownerId()).creationToken(d.creationToken()).fileSystemId(d.fileSystemId())
-                .fileSystemArn(d.fileSystemArn()).creationTime(d.creationTime()).lifeCycleState(d.lifeCycleState())
-                .name(d.name()).numberOfMountTargets(d.numberOfMountTargets()).sizeInBytes(d.sizeInBytes())
-                .performanceMode(d.performanceMode()).encrypted(d.encrypted()).throughputMode(d.throughputMode())
-                .provisionedThroughputInMibps(d.provisionedThroughputInMibps()).tags(d.tags())
-                .build();
+        return copyOf(describe(fs), UpdateFileSystemResponse.builder()).build();
     }
 
     // ------------------------------------------------------------------ beyond the API
@@ -421,6 +409,23 @@ public final class LocalEfs implements EfsClient, MetricSource {
                 .provisionedThroughputInMibps(fs.provisionedMibps)
                 .tags(fs.name == null ? List.of() : List.of(Tag.builder().key("Name").value(fs.name).build()))
                 .build();
+    }
+
+    /**
+     * Fills {@code builder} (CreateFileSystem's and UpdateFileSystem's responses, which EFS's model
+     * defines as the file system's description) with every member of {@code description} of the same name.
+     */
+    @SuppressWarnings("unchecked")
+    private static <B extends SdkPojo> B copyOf(FileSystemDescription description, B builder) {
+        Map<String, SdkField<?>> source = new HashMap<>();
+        description.sdkFields().forEach(f -> source.put(f.memberName(), f));
+        for (SdkField<?> target : builder.sdkFields()) {
+            SdkField<?> from = source.get(target.memberName());
+            if (from != null) {
+                ((SdkField<Object>) target).set(builder, from.getValueOrDefault(description));
+            }
+        }
+        return builder;
     }
 
     private static String newId() {
