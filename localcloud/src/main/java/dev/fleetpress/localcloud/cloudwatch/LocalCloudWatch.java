@@ -123,8 +123,8 @@ public final class LocalCloudWatch implements CloudWatchClient {
     }
 
     /**
-     * What {@link #advance} runs after a simulated minute in which an alarm changed state or a ticker
-     * ran: localcloud waits there until the event bus and the functions it invoked are idle.
+     * What {@link #advance} runs after putting a minute's alarm events and after running a minute's
+     * tickers: localcloud waits there until the event bus and the functions it invoked are idle.
      */
     public void onSettle(Runnable settle) {
         this.settle = Objects.requireNonNull(settle, "settle");
@@ -144,8 +144,9 @@ public final class LocalCloudWatch implements CloudWatchClient {
 
     /**
      * Moves simulated time forward by {@code amount}, one minute boundary at a time: sources publish,
-     * alarms whose period ends there are evaluated (state changes put their events on the bus), tickers
-     * run, and when anything happened the settle hook waits for the functions. Returns the new instant.
+     * alarms whose period ends there are evaluated (state changes put their events on the bus and the
+     * settle hook waits for the functions), then tickers run (and the functions settle again). Returns
+     * the new instant.
      * A simulated day takes well under a second of CPU when nothing reacts.
      */
     public Instant advance(Duration amount) {
@@ -161,15 +162,20 @@ public final class LocalCloudWatch implements CloudWatchClient {
                 for (MetricSource source : sources) {
                     source.publishUntil(step);
                 }
-                if (step.equals(nextMinute) && onMinute(step)) {
-                    settle.run();
+                if (step.equals(nextMinute)) {
+                    onMinute(step);
                 }
             }
             return clock.instant();
         }
     }
 
-    private boolean onMinute(Instant minute) {
+    /**
+     * One minute boundary: alarms whose period ends here are evaluated and their events put, then the
+     * functions settle; then tickers run, and the functions settle again. Events are handled before
+     * the schedules of the same minute, so a simulated run is repeatable.
+     */
+    private void onMinute(Instant minute) {
         long epochSecond = minute.getEpochSecond();
         List<String> events = new ArrayList<>();
         synchronized (this) {
@@ -182,7 +188,10 @@ public final class LocalCloudWatch implements CloudWatchClient {
                 }
             }
         }
-        events.forEach(eventBus);
+        if (!events.isEmpty()) {
+            events.forEach(eventBus);
+            settle.run();
+        }
         boolean ticked = false;
         for (Ticker ticker : tickers) {
             if (epochSecond % ticker.everySeconds() == 0) {
@@ -190,7 +199,9 @@ public final class LocalCloudWatch implements CloudWatchClient {
                 ticked = true;
             }
         }
-        return ticked || !events.isEmpty();
+        if (ticked) {
+            settle.run();
+        }
     }
 
     /** Evaluates one alarm; returns the event to put when its state changed, else null. */

@@ -471,6 +471,21 @@ class LocalCloudWatchTest {
     }
 
     @Test
+    void advance_whenAlarmChangesAndTickerDueSameMinute_settlesTheEventBeforeTheTicker() {
+        List<String> order = new CopyOnWriteArrayList<>();
+        LocalCloudWatch ordered = LocalCloudWatch.create(clock, metrics, "us-east-1", "000000000000", e -> order.add("event"));
+        ordered.addAlarm(testAlarm(1, 1));
+        ordered.every(Duration.ofMinutes(1), t -> order.add("tick"));
+        ordered.onSettle(() -> order.add("settle"));
+        metrics.put(TEST_METRIC, START, 20);
+        metrics.put(TEST_METRIC, START.plusSeconds(60), 20);
+
+        ordered.advance(Duration.ofMinutes(2));
+
+        assertThat(order).containsExactly("event", "settle", "tick", "settle", "tick", "settle");
+    }
+
+    @Test
     void advance_whenADayPasses_coversEveryMinute() {
         cloudWatch.addAlarm(templateAlarm());
         efs.create(FS, HUNDRED_GIB, ThroughputMode.BURSTING);
