@@ -91,29 +91,50 @@ public record FileSystemRecord(String fileSystemId, String environment, String m
      * @param exitPlanAt  when the exit plan was started (or found started) for it (EPOCH: not yet)
      */
     public record Incident(String id, Instant openedAt, Instant alarmTimestamp, String response, Instant notifiedAt,
-                           Instant exitPlanAt, Instant closedAt, int reopened) {
+                           Instant exitPlanAt, Instant closedAt, int reopened, String notifyOwner, Instant notifyClaimedAt) {
+        public Incident {
+            Objects.requireNonNull(notifyOwner, "notifyOwner");
+            Objects.requireNonNull(notifyClaimedAt, "notifyClaimedAt");
+        }
+
+        /** A new incident, nothing done for it yet. */
+        static Incident opened(String id, Instant openedAt, Instant alarmTimestamp) {
+            return new Incident(id, openedAt, alarmTimestamp, "", Instant.EPOCH, Instant.EPOCH, Instant.EPOCH, 0, "",
+                    Instant.EPOCH);
+        }
+
         public boolean open() {
             return closedAt.equals(Instant.EPOCH);
         }
 
         Incident withResponse(String r) {
-            return new Incident(id, openedAt, alarmTimestamp, r, notifiedAt, exitPlanAt, closedAt, reopened);
+            return new Incident(id, openedAt, alarmTimestamp, r, notifiedAt, exitPlanAt, closedAt, reopened, notifyOwner,
+                    notifyClaimedAt);
+        }
+
+        /** Claims the notification for {@code owner}, so that of concurrent runs only one publishes it. */
+        Incident notifying(String owner, Instant at) {
+            return new Incident(id, openedAt, alarmTimestamp, response, notifiedAt, exitPlanAt, closedAt, reopened, owner, at);
         }
 
         Incident notified(Instant at) {
-            return new Incident(id, openedAt, alarmTimestamp, response, at, exitPlanAt, closedAt, reopened);
+            return new Incident(id, openedAt, alarmTimestamp, response, at, exitPlanAt, closedAt, reopened, notifyOwner,
+                    notifyClaimedAt);
         }
 
         Incident exitPlanStarted(Instant at) {
-            return new Incident(id, openedAt, alarmTimestamp, response, notifiedAt, at, closedAt, reopened);
+            return new Incident(id, openedAt, alarmTimestamp, response, notifiedAt, at, closedAt, reopened, notifyOwner,
+                    notifyClaimedAt);
         }
 
         Incident closed(Instant at) {
-            return new Incident(id, openedAt, alarmTimestamp, response, notifiedAt, exitPlanAt, at, reopened);
+            return new Incident(id, openedAt, alarmTimestamp, response, notifiedAt, exitPlanAt, at, reopened, notifyOwner,
+                    notifyClaimedAt);
         }
 
         Incident reopenedAt(Instant alarmAt) {
-            return new Incident(id, openedAt, alarmAt, response, notifiedAt, exitPlanAt, Instant.EPOCH, reopened + 1);
+            return new Incident(id, openedAt, alarmAt, response, notifiedAt, exitPlanAt, Instant.EPOCH, reopened + 1,
+                    notifyOwner, notifyClaimedAt);
         }
     }
 
@@ -239,7 +260,8 @@ public record FileSystemRecord(String fileSystemId, String environment, String m
                 "incidents", incidents.stream().map(i -> Json.object("id", i.id(), "openedAt", time(i.openedAt()),
                         "alarmTimestamp", time(i.alarmTimestamp()), "response", i.response(),
                         "notifiedAt", time(i.notifiedAt()), "exitPlanAt", time(i.exitPlanAt()),
-                        "closedAt", time(i.closedAt()), "reopened", i.reopened())).toList(),
+                        "closedAt", time(i.closedAt()), "reopened", i.reopened(), "notifyOwner", i.notifyOwner(),
+                        "notifyClaimedAt", time(i.notifyClaimedAt()))).toList(),
                 "samples", samples.stream().map(s -> Json.object("at", time(s.at()), "bytes", s.bytes())).toList(),
                 "updatedAt", time(updatedAt)));
     }
@@ -262,7 +284,8 @@ public record FileSystemRecord(String fileSystemId, String environment, String m
                 n.get("incidents").elements().stream().map(i -> new Incident(i.text("id"), instant(i.text("openedAt")),
                         instant(i.text("alarmTimestamp")), i.text("response"), instant(i.text("notifiedAt")),
                         instant(i.text("exitPlanAt")), instant(i.text("closedAt")),
-                        (int) i.get("reopened").asLong())).toList(),
+                        (int) i.get("reopened").asLong(), i.findText("notifyOwner").orElse(""),
+                        instant(i.findText("notifyClaimedAt").orElse("")))).toList(),
                 n.get("samples").elements().stream().map(s -> new CreditSample(instant(s.text("at")),
                         number(s, "bytes"))).toList(),
                 instant(n.text("updatedAt")));

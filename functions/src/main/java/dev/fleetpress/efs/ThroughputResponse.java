@@ -164,8 +164,7 @@ public final class ThroughputResponse {
             if (last != null && timestamp.isBefore(last.closedAt().plus(config.cooldown()))) {
                 incidents.set(incidents.size() - 1, last.reopenedAt(timestamp));
             } else {
-                incidents.add(new Incident("inc-" + INCIDENT_ID.format(timestamp), now, timestamp, "", Instant.EPOCH,
-                        Instant.EPOCH, Instant.EPOCH, 0));
+                incidents.add(Incident.opened("inc-" + INCIDENT_ID.format(timestamp), now, timestamp));
             }
             return next.withIncidents(incidents, now);
         }
@@ -469,16 +468,41 @@ public final class ThroughputResponse {
                 Log.error(plan, Map.of("environment", environment, "fileSystemId", fs, "incident", incident.id()));
             }
         }
-        if (incident.notifiedAt().equals(Instant.EPOCH)) {
+        Optional<String> owner = incident.notifiedAt().equals(Instant.EPOCH)
+                ? claimNotification(fs, environment, incident.id()) : Optional.empty();
+        if (owner.isPresent()) {
             FileSystemRecord r = records.fileSystem(fs).orElseThrow();
-            alerts.publish(subject("FleetPress: EFS burst credits running out for " + environment + " (" + fs + ")"),
-                    notification(r, incident, plan));
+            Incident claimed = r.openIncident().orElse(incident);
+            try {
+                alerts.publish(subject("FleetPress: EFS burst credits running out for " + environment + " (" + fs + ")"),
+                        notification(r, claimed, plan));
+            } catch (RuntimeException e) {
+                // Released at once, so the retried event (not only a run after the lease) sends it.
+                updateIncident(fs, environment, incident.id(), i -> owner.get().equals(i.notifyOwner())
+                        ? i.notifying("", Instant.EPOCH) : i);
+                throw e;
+            }
             updateIncident(fs, environment, incident.id(), i -> i.notified(clock.instant()));
         }
         if (exitPlanStarted && outcome.kind() == Kind.UNCHANGED) {
             return new EfsOutcome(Kind.EXIT_PLAN, environment, fs, outcome.message() + "; exit plan started");
         }
         return outcome;
+    }
+
+    /**
+     * Claims the incident's notification (compare-and-swap), so that of concurrent runs (the alarm's event and the
+     * schedule at the same moment) exactly one publishes it. A claim whose holder never recorded the notification
+     * is taken over after {@link #CLAIM_LEASE}: a notification may then repeat, but is never lost.
+     */
+    private Optional<String> claimNotification(String fs, String environment, String id) {
+        String owner = owners.get();
+        Instant now = clock.instant();
+        Incident written = updateIncident(fs, environment, id, i -> i.notifiedAt().equals(Instant.EPOCH)
+                && (i.notifyOwner().isEmpty() || !now.isBefore(i.notifyClaimedAt().plus(CLAIM_LEASE)))
+                ? i.notifying(owner, now) : i);
+        return owner.equals(written.notifyOwner()) && written.notifiedAt().equals(Instant.EPOCH)
+                ? Optional.of(owner) : Optional.empty();
     }
 
     private static String responseText(EfsOutcome outcome) {
@@ -490,7 +514,10 @@ public final class ThroughputResponse {
 
     private Incident updateIncident(String fs, String environment, String id, UnaryOperator<Incident> change) {
         FileSystemRecord written = update(fs, environment, r -> r.openIncident().filter(i -> i.id().equals(id))
-                .map(i -> r.withLastIncident(change.apply(i), clock.instant())).orElse(r));
+                .map(i -> {
+                    Incident changed = change.apply(i);
+                    return changed == i ? r : r.withLastIncident(changed, clock.instant());
+                }).orElse(r));
         return written.incidents().stream().filter(i -> i.id().equals(id)).reduce((a, b) -> b).orElseThrow();
     }
 

@@ -17,7 +17,8 @@ class EfsRecordsTest {
                 new FileSystemRecord.Alarm("fleetpress-local-efs-credits-production", "ALARM", T, T, Instant.EPOCH),
                 List.of(T), Instant.EPOCH, FileSystemRecord.Change.NONE,
                 List.of(new FileSystemRecord.HistoryEntry(T, "bursting", "elastic", 0, "credit alarm ALARM", "CHANGED", "")),
-                List.of(new FileSystemRecord.Incident("inc-20261127-201500", T, T, "switched", T, T, Instant.EPOCH, 2)),
+                List.of(new FileSystemRecord.Incident("inc-20261127-201500", T, T, "switched", T, T, Instant.EPOCH, 2,
+                        "owner-1", T)),
                 List.of(new CreditSample(T, 1.5e12)), T);
 
         FileSystemRecord read = FileSystemRecord.fromJson(record.toJson());

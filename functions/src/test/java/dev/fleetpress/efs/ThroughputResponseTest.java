@@ -59,6 +59,50 @@ class ThroughputResponseTest {
     }
 
     @Test
+    void converge_whenAnotherRunConvergesWhileTheNotificationIsPublished_notifiesOnce() {
+        world.alerts.duringNextPublish(() -> world.response.reconcile());
+
+        world.alarm(AlarmState.ALARM);
+
+        assertThat(world.alerts.published()).hasSize(1);
+        assertThat(world.efs.changes()).hasSize(1);
+        assertThat(world.record().openIncident().orElseThrow().notifiedAt()).isEqualTo(ResponseWorld.START);
+    }
+
+    @Test
+    void onAlarm_whenPublishingFails_theRetriedEventNotifiesOnce() {
+        world.alerts.failNext(1);
+        AlarmEvent event = world.event(AlarmState.ALARM);
+
+        assertThatThrownBy(() -> world.response.onAlarm(event)).hasMessageContaining("SNS Publish failed");
+        assertThat(world.alerts.published()).isEmpty();
+
+        world.response.onAlarm(event);
+        world.response.reconcile();
+
+        assertThat(world.alerts.published()).hasSize(1);
+        assertThat(world.efs.changes()).hasSize(1);
+    }
+
+    @Test
+    void reconcile_whenANotificationClaimWasAbandoned_sendsItAfterTheLease() {
+        world.alarm(AlarmState.ALARM);
+        FileSystemRecord r = world.record();
+        FileSystemRecord.Incident abandoned = new FileSystemRecord.Incident(r.openIncident().orElseThrow().id(),
+                ResponseWorld.START, ResponseWorld.START, "switched", Instant.EPOCH, ResponseWorld.START, Instant.EPOCH, 0,
+                "crashed-run", ResponseWorld.START);
+        world.ledger.put(EfsRecords.fileSystemKey(ResponseWorld.FS), r.withLastIncident(abandoned, ResponseWorld.START).toJson());
+        int before = world.alerts.published().size();
+
+        world.response.reconcile();
+        assertThat(world.alerts.published()).hasSize(before);
+
+        world.advance(Duration.ofMinutes(3));
+        world.response.reconcile();
+        assertThat(world.alerts.published()).hasSize(before + 1);
+    }
+
+    @Test
     void onAlarm_whenSameEventArrivesTwice_changesNothingMore() {
         AlarmEvent event = world.event(AlarmState.ALARM);
         world.response.onAlarm(event);
