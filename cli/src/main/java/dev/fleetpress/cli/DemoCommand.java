@@ -32,7 +32,7 @@ import software.amazon.awssdk.services.ssm.model.ParameterNotFoundException;
  * the release recorded → the environment pointer moved. Then build once, promote many (a tag on the
  * same commit), a redelivered webhook, and a broken commit that must leave production as it was; the
  * fleet (FleetSteps, MediaSteps) and releases on the running fleet with the database upgrade gate
- * and the rollback guard (RolloutSteps).
+ * and the rollback guard (RolloutSteps), and the way off EFS under credit pressure (EfsSteps).
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Start localcloud and play the release flow end to end, verifying each step.")
@@ -77,9 +77,12 @@ final class DemoCommand implements Callable<Integer> {
                 .siteRepository(site)
                 .parameter("PluginUpgraders", RolloutSteps.PLUGIN_UPGRADERS)
                 .timeScale(0.1)
+                .fileSystem(EfsSteps.ENV, EfsSteps.FILE_SYSTEM, EfsSteps.STORED_BYTES)
+                .simulatedSchedule("EfsFunction", Duration.ofMinutes(5))
                 .build()) {
             timeline.step("localcloud started", true, t, "S3 " + cloud.s3Endpoint() + ", webhook " + cloud.webhookUrl("github"));
             RolloutSteps.prepareDatabase(cloud);
+            EfsSteps.prepareDatabase(cloud);
             new Flow(cloud, git, site, timeline).run(first);
         }
         console.println();
@@ -160,6 +163,7 @@ final class DemoCommand implements Callable<Integer> {
 
             new FleetSteps(cloud, timeline).run(release);
             new RolloutSteps(cloud, git, REPOSITORY, timeline).run(release, broken);
+            new EfsSteps(cloud, timeline).run();
         }
 
         Optional<Build> awaitBuild(String buildId) {

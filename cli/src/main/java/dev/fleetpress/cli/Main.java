@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code fleetpress} command. */
 @Command(name = "fleetpress", mixinStandardHelpOptions = true, version = "fleetpress 0.1.0",
         description = "WordPress releases for auto-scaled fleets: local cloud, demo and operations.",
-        subcommands = {DemoCommand.class, LocalCommand.class, StatusCommand.class, PromoteCommand.class, RollbackCommand.class, MediaCommand.class,
+        subcommands = {DemoCommand.class, LocalCommand.class, StatusCommand.class, PromoteCommand.class, RollbackCommand.class, MediaCommand.class, EfsCommand.class,
                 UpgradeCommand.class, WebhookCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

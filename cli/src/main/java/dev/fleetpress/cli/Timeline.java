@@ -51,4 +51,10 @@ final class Timeline {
         long ms = d.toMillis();
         return ms < 10_000 ? String.format("%.2fs", ms / 1000.0) : String.format("%.1fs", ms / 1000.0);
     }
+
+    /** Hours and minutes, for simulated time and waits measured in hours ("4 h 50 min", "12 min"). */
+    static String hours(Duration d) {
+        long minutes = Math.max(0, d.toMinutes());
+        return minutes < 60 ? minutes + " min" : minutes / 60 + " h" + (minutes % 60 == 0 ? "" : " " + minutes % 60 + " min");
+    }
 }
