@@ -9,11 +9,11 @@ import picocli.CommandLine.Option;
 /** {@code fleetpress bench}: benchmark programs that print ratios against a baseline run side by side. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks (they print ratios; nothing is asserted).",
         subcommands = {BenchCommand.ColdStart.class, BenchCommand.LaunchStorm.class, BenchCommand.Bootstrap.class,
-                BenchCommand.MediaImport.class, BenchCommand.Rollout.class})
+                BenchCommand.MediaImport.class, BenchCommand.Rollout.class, BenchCommand.Efs.class})
 final class BenchCommand implements Runnable {
     @Override
     public void run() {
-        System.out.println("Usage: fleetpress bench cold-start [--runs N] | bootstrap [--rounds N] | launch-storm [--instances N] [--ssm-rate R] | media-import [--files N] [--rounds N] | rollout [--instances 3,20]");
+        System.out.println("Usage: fleetpress bench cold-start [--runs N] | bootstrap [--rounds N] | launch-storm [--instances N] [--ssm-rate R] | media-import [--files N] [--rounds N] | rollout [--instances 3,20] | efs");
     }
 
     @Command(name = "cold-start", mixinStandardHelpOptions = true,
@@ -82,6 +82,16 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             return new dev.fleetpress.cli.bench.RolloutBenchmark(Workspace.root(), instances).run();
+        }
+    }
+
+    @Command(name = "efs", mixinStandardHelpOptions = true,
+            description = "When the time-to-exhaustion credit alarm fires against a fixed 20% threshold under steady drains, "
+                    + "and how many restricted changes ten ALARM/OK cycles in 24 hours cause (simulated time).")
+    static final class Efs implements Callable<Integer> {
+        @Override
+        public Integer call() throws Exception {
+            return new dev.fleetpress.cli.bench.EfsBenchmark(Workspace.root()).run();
         }
     }
 }
