@@ -43,7 +43,8 @@ import java.util.function.Supplier;
  *   <li><b>promote</b>: the environment's pointer moves to it, so the rollout activates it on every
  *   instance and code is served from local disk (the database guard may refuse: the plan stops)</li>
  *   <li><b>migrate</b>: the media export of {@code <webroot>/wp-content/uploads}, as {@code fleetpress media migrate} starts it</li>
- *   <li><b>report</b>: {@code efs/reports/<env>.json}, refreshed until the migration's import is verified</li>
+ *   <li><b>report</b>: {@code efs/reports/<env>.json}, refreshed until the migration's import is verified and every
+ *   InService instance runs the captured release (the plan is DONE then)</li>
  * </ol>
  * Each step claims its work in the record (compare-and-swap) before sending anything, and re-sends with
  * the same id when a send was never answered, so a step repeated after a crash redoes nothing twice
@@ -402,14 +403,20 @@ public final class Evacuations implements ExitPlanStarter {
         EvacuationReport report = buildReport(r);
         records.reports().put(EfsRecords.reportKey(r.environment()), () -> report);
         Instant now = clock.instant();
-        if (report.migrationVerified()) {
+        // A later promotion (SUPERSEDED) means instances serve another release: from local disk all the same.
+        boolean codeOffEfs = report.instancesReadingCode().isEmpty()
+                || PromotionResult.Kind.SUPERSEDED.name().equals(r.promotion().result());
+        if (report.migrationVerified() && codeOffEfs) {
             if (!replace(stored, r.with(State.DONE, Step.DONE, "", now))) {
                 return new Move(true, "the plan moved meanwhile");
             }
             Log.info("exit plan done: " + report.summary(), Map.of("environment", r.environment()));
             return new Move(false, report.summary());
         }
-        String why = "waiting for the import to verify migration " + r.migration().migrationId();
+        String why = !report.migrationVerified()
+                ? "waiting for the import to verify migration " + r.migration().migrationId()
+                : "waiting for the rollout of " + report.releaseId() + " to reach " + report.instancesReadingCode()
+                + " (they still serve code from EFS)";
         if (!why.equals(r.reason())) {
             replace(stored, r.with(State.RUNNING, Step.REPORT, why, now));
         }

@@ -223,6 +223,40 @@ class EvacuationsTest {
     }
 
     @Test
+    void reconcile_whenVerifiedButTheRolloutHasNotReachedEveryInstance_waitsForIt() {
+        String export = world.throughExport();
+        world.evacuations.onCommandStatus(export, "Success");
+        world.runningRelease.add(EvacuationWorld.I1);
+        world.media.putText(MigrationKeys.ROOT + MigrationKeys.reportLedgerKey("m-20261127-201500-production-p2x4"),
+                "{\"formatVersion\":1,\"verified\":12,\"rejected\":[],\"complete\":true}");
+
+        world.evacuations.reconcile();
+
+        assertThat(world.plan().state()).isEqualTo(State.RUNNING);
+        assertThat(world.plan().reason()).contains("waiting for the rollout of " + EvacuationWorld.RELEASE,
+                EvacuationWorld.I2, "still serve code from EFS");
+
+        world.runningRelease.add(EvacuationWorld.I2);
+        world.evacuations.reconcile();
+
+        assertThat(world.plan().state()).isEqualTo(State.DONE);
+        assertThat(world.records.report("production").orElseThrow().instancesReadingCode()).isEmpty();
+    }
+
+    @Test
+    void reconcile_whenALaterPromotionSupersededTheCapture_finishesOnceVerified() {
+        world.promotion = PromotionResult.Kind.SUPERSEDED;
+        String export = world.throughExport();
+        world.evacuations.onCommandStatus(export, "Success");
+        world.media.putText(MigrationKeys.ROOT + MigrationKeys.reportLedgerKey("m-20261127-201500-production-p2x4"),
+                "{\"formatVersion\":1,\"verified\":12,\"rejected\":[],\"complete\":true}");
+
+        world.evacuations.reconcile();
+
+        assertThat(world.plan().state()).isEqualTo(State.DONE);
+    }
+
+    @Test
     void onCommandStatus_whenExportFailed_stopsAndStartResumesTheSameMigration() {
         String export = world.throughExport();
 
