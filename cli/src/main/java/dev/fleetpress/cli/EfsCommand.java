@@ -289,7 +289,7 @@ final class EfsCommand implements Runnable {
             out.println();
             out.println("exit plan " + env + ": " + plan.map(EfsCommand::describe).orElse("not started (fleetpress efs evacuate "
                     + env + ")"));
-            reports.get(env).ifPresent(report -> out.println("  report      " + report.summary()));
+            reports.getOrDefault(env, Optional.empty()).ifPresent(report -> out.println("  report      " + report.summary()));
         });
     }
 

@@ -47,7 +47,8 @@ class DemoCommandTest {
     void demo_onAFreshDataFolder_verifiesEveryStep() {
         assertThat(demoOutput).contains("production → r-", "tag v1.0.0 → staging, no rebuild",
                 "broken commit: build fails, production unchanged", "rewrite-urls --apply again: already done",
-                "All 29 steps verified their effect.");
+                "time-to-exhaustion alarm ALARM", "exit plan: webroot captured as a release, promoted, uploads migrated",
+                "pressure over: back to bursting only once EFS's 24 h rule allows", "All 34 steps verified their effect.");
         assertThat(demoOutput).doesNotContain("✘");
     }
 
@@ -68,6 +69,31 @@ class DemoCommandTest {
         assertThat(production).startsWith("r-");
         // Staging keeps the tagged first release; production moved on in the demo's rollout part.
         assertThat(json.get("environments").elements().get(1).text("current")).startsWith("r-").isNotEqualTo(production);
+    }
+
+    @Test
+    void efsStatus_afterTheDemo_showsStagingsFileSystemBackToBurstingAndItsExitPlanDone() {
+        Result status = run("efs", "status", "--json");
+
+        assertThat(status.exit).as(status.out).isZero();
+        Json.Node json = Json.parse(status.out.trim());
+        Json.Node fileSystem = json.get("fileSystems").elements().get(0);
+        assertThat(fileSystem.text("environment")).isEqualTo("staging");
+        assertThat(fileSystem.text("mode")).isEqualTo("bursting");
+        assertThat(fileSystem.get("history").elements()).extracting(h -> h.text("to"), h -> h.text("result"))
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("elastic", "CHANGED"),
+                        org.assertj.core.groups.Tuple.tuple("bursting", "CHANGED"));
+        assertThat(json.get("exitPlans").get("staging").get("plan").text("state")).isEqualTo("DONE");
+        assertThat(json.get("exitPlans").get("production").get("plan").isObject()).isFalse();
+    }
+
+    @Test
+    void efsStatus_asText_namesTheModeTheTrendAndTheNextAllowedChange() {
+        Result status = run("efs", "status", "staging");
+
+        assertThat(status.exit).as(status.out).isZero();
+        assertThat(status.out).contains("fs-0de1f00dcafe00001  staging  mode bursting", "credits", "next change",
+                "exit plan staging: DONE");
     }
 
     @Test
