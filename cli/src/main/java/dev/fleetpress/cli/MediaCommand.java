@@ -7,7 +7,11 @@ import dev.fleetpress.localcloud.s3.LocalS3;
 import dev.fleetpress.localcloud.template.FunctionSpec;
 import dev.fleetpress.localcloud.template.StackContext;
 import dev.fleetpress.localcloud.template.Template;
+import dev.fleetpress.aws.S3ObjectStore;
+import dev.fleetpress.aws.SsmCommandRunner;
 import dev.fleetpress.media.MigrationKeys;
+import dev.fleetpress.media.MigrationStart;
+import dev.fleetpress.media.MigrationStarter;
 import dev.fleetpress.media.MigrationManifest;
 import dev.fleetpress.media.ShardResult;
 import dev.fleetpress.release.Environments;
@@ -20,7 +24,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -211,7 +214,7 @@ final class MediaCommand implements Runnable {
             return handled(() -> {
                 Request request = validate();
                 try (Cloud cloud = Cloud.connect(where)) {
-                    Started started = new Migrations(cloud, Clock.systemUTC()).start(request);
+                    MigrationStart started = new Migrations(cloud, Clock.systemUTC()).start(request);
                     System.out.println(started.migrationId());
                     System.err.println("export sent to " + started.instanceId() + " (group " + started.group() + ", document "
                             + started.documentName() + ", command " + started.commandId() + ")");
@@ -345,26 +348,8 @@ final class MediaCommand implements Runnable {
     record Request(String environment, String group, String instance, String id, int shardMegabytes, String uploadsPath) {
     }
 
-    /**
-     * {@code _migration/<id>/started.json}: who was asked to export, written by {@code migrate} once the
-     * command is sent. {@link #NONE} when a migration has none (started otherwise, or the write failed).
-     */
-    record Started(String migrationId, String environment, String group, String instanceId, String commandId,
-                   String documentName, Instant startedAt) {
-        static final Started NONE = new Started("", "", "", "", "", "", Instant.EPOCH);
-
-        String toJson() {
-            return Json.write(Json.object("formatVersion", 1, "migrationId", migrationId, "environment", environment,
-                    "group", group, "instanceId", instanceId, "commandId", commandId, "documentName", documentName,
-                    "startedAt", startedAt.toString()));
-        }
-
-        static Started parse(Json.Node root) {
-            return new Started(root.text("migrationId"), root.text("environment"), root.text("group"),
-                    root.text("instanceId"), root.text("commandId"), root.text("documentName"),
-                    Instant.parse(root.text("startedAt")));
-        }
-    }
+    /** A migration without started.json (started otherwise, or the write failed). */
+    static final MigrationStart NO_START = new MigrationStart("", "", "", "", "", "", Instant.EPOCH);
 
     /**
      * The clients and names a media subcommand works with. {@code ssm} and {@code autoScaling} may be
@@ -493,7 +478,7 @@ final class MediaCommand implements Runnable {
     }
 
     /** Everything read about one migration at one moment. */
-    record Snapshot(String migrationId, Started started, boolean exported, MigrationManifest migration,
+    record Snapshot(String migrationId, MigrationStart started, boolean exported, MigrationManifest migration,
                     Set<Integer> shardsUploaded, Map<Integer, ShardResult> results, Report report) {
         /** The environment, from migration.json or started.json; empty when neither says. */
         String environment() {
@@ -667,7 +652,6 @@ final class MediaCommand implements Runnable {
         private static final Pattern RESULT = Pattern.compile("^results/shard-([0-9]{5})\\.json$");
         private static final Set<String> FAILED = Set.of("Cancelled", "Cancelling", "TimedOut", "Failed", "DeliveryTimedOut",
                 "ExecutionTimedOut", "Undeliverable", "Terminated", "InvalidPlatform", "AccessDenied");
-        private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
         private final Cloud cloud;
         private final Clock clock;
@@ -679,40 +663,22 @@ final class MediaCommand implements Runnable {
             this.clock = clock;
         }
 
-        /** A fresh id: {@code m-<UTC date>-<time>-<environment>-<4 random>}, sortable by its start. */
-        String newId(String environment) {
-            String random = Long.toString(Math.floorMod(new SecureRandom().nextLong(), 36L * 36 * 36 * 36), 36);
-            return "m-" + ID_TIME.format(clock.instant()) + "-" + environment + "-" + "0".repeat(4 - random.length()) + random;
-        }
-
-        Started start(Request request) {
+        MigrationStart start(Request request) {
             String environment = request.environment();
             String group = request.group().isEmpty() ? cloud.groups().groupOf(environment).orElseThrow(() -> new MediaException(
                     "environment " + environment + " has no group in template.yaml's FLEET_GROUPS (" + cloud.groups().environments()
                             + "); pass --group", 2)) : request.group();
             String instance = request.instance().isEmpty() || !cloud.local() ? instance(group, request.instance())
                     : request.instance();
-            String id = request.id().isEmpty() ? newId(environment) : request.id();
-            Map<String, List<String>> parameters = new LinkedHashMap<>();
-            parameters.put("MigrationId", List.of(id));
-            parameters.put("MediaBucket", List.of(cloud.bucket()));
-            parameters.put("ShardMegabytes", List.of(Integer.toString(request.shardMegabytes())));
-            if (!request.uploadsPath().isEmpty()) {
-                parameters.put("UploadsPath", List.of(request.uploadsPath()));
-            }
-            String document = cloud.exportDocument();
-            String commandId = cloud.ssm().sendCommand(b -> b.documentName(document).instanceIds(instance)
-                    .parameters(parameters).comment("fleetpress media migrate " + environment + " " + id))
-                    .command().commandId();
-            Started started = new Started(id, environment, group, instance, commandId, document, clock.instant());
+            MigrationStarter starter = MigrationStarter.of(SsmCommandRunner.create(cloud::ssm),
+                    S3ObjectStore.create(cloud.s3(), cloud.bucket()), cloud.exportDocument(), cloud.bucket(), clock);
+            String id = request.id().isEmpty() ? starter.newId(environment) : request.id();
             try {
-                cloud.s3().putObject(b -> b.bucket(cloud.bucket()).key(MigrationKeys.started(id))
-                        .contentType("application/json"), RequestBody.fromString(started.toJson(), StandardCharsets.UTF_8));
-            } catch (SdkException e) {
-                System.err.println("fleetpress: the export is running, but " + MigrationKeys.started(id) + " could not be written ("
-                        + e.getMessage() + "); status will not see a failed export");
+                return starter.start(new MigrationStarter.Request(environment, group, instance, id, request.shardMegabytes(),
+                        request.uploadsPath()));
+            } catch (MigrationStarter.NotStarted e) {
+                throw new MediaException(e.getMessage() + "; run the command again in a minute", 1);
             }
-            return started;
         }
 
         /**
@@ -800,7 +766,7 @@ final class MediaCommand implements Runnable {
         }
 
         private Candidate candidate(String id) {
-            Started started = started(id);
+            MigrationStart started = started(id);
             if (!started.migrationId().isEmpty()) {
                 return new Candidate(id, started.environment(), started.startedAt());
             }
@@ -877,7 +843,7 @@ final class MediaCommand implements Runnable {
          * there), or "" when it may still (or did). Unknown when started.json or SSM is not available.
          */
         String exportFailure(Snapshot snapshot) {
-            Started started = snapshot.started();
+            MigrationStart started = snapshot.started();
             if (snapshot.exported() || started.commandId().isEmpty()) {
                 return "";
             }
@@ -898,13 +864,13 @@ final class MediaCommand implements Runnable {
                     : ": " + errors[errors.length - 1]);
         }
 
-        private Started started(String id) {
+        private MigrationStart started(String id) {
             String key = MigrationKeys.started(id);
             try {
-                return json(key).map(Started::parse).orElse(Started.NONE);
+                return json(key).map(MigrationStart::parse).orElse(NO_START);
             } catch (JsonException | DateTimeParseException e) {
                 // Only for choosing and for watching the export: a broken one is as good as none.
-                return Started.NONE;
+                return NO_START;
             }
         }
 

@@ -9,7 +9,6 @@ import dev.fleetpress.cli.MediaCommand.Migrations;
 import dev.fleetpress.cli.MediaCommand.Progress;
 import dev.fleetpress.cli.MediaCommand.Report;
 import dev.fleetpress.cli.MediaCommand.Snapshot;
-import dev.fleetpress.cli.MediaCommand.Started;
 import dev.fleetpress.fleet.FleetGroups;
 import dev.fleetpress.json.Json;
 import dev.fleetpress.localcloud.LocalCloud;
@@ -104,7 +103,7 @@ class MediaCommandTest {
     }
 
     private static Snapshot snapshot(boolean exported, Set<Integer> uploaded, Map<Integer, ShardResult> results) {
-        return new Snapshot("m-2026-test", Started.NONE, exported,
+        return new Snapshot("m-2026-test", MediaCommand.NO_START, exported,
                 new MigrationManifest("m-2026-test", exported ? 4 : 0, exported ? 400 : 0, exported ? 40_000_000 : 0,
                         exported ? "production" : "", ""), uploaded, results, Report.PENDING);
     }
@@ -310,13 +309,6 @@ class MediaCommandTest {
         assertThat(Migrations.choose("g", instances, "i-0000000000000000a")).isEqualTo("i-0000000000000000a");
     }
 
-    @Test
-    void newId_isAValidMigrationIdThatSortsByItsStart() {
-        String id = new Migrations(null, CLOCK).newId("production");
-
-        assertThat(MigrationKeys.requireId(id)).startsWith("m-20260514-093000-production-");
-    }
-
     /** What status reads, against localcloud's S3 server (S3Proxy) in this process. */
     @Nested
     @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -399,13 +391,13 @@ class MediaCommandTest {
         @Test
         void newest_prefersStartedJsonAndFallsBackToMigrationJson() throws Exception {
             String older = "m-newest-a";
-            put(MigrationKeys.started(older), new Started(older, "staging-x", "g", "i-0000000000000000a",
+            put(MigrationKeys.started(older), new dev.fleetpress.media.MigrationStart(older, "staging-x", "g", "i-0000000000000000a",
                     "c-1", "d", T0.plusSeconds(3600)).toJson());
             String exported = "m-newest-b";
             put(MigrationKeys.shardTar(exported, 1), "tar");
             migrationJson(exported, "staging-x", 1, 1);
             String started = "m-newest-c";
-            put(MigrationKeys.started(started), new Started(started, "staging-x", "g",
+            put(MigrationKeys.started(started), new dev.fleetpress.media.MigrationStart(started, "staging-x", "g",
                     "i-0000000000000000a", "c-2", "d", Instant.now().plusSeconds(60)).toJson());
 
             assertThat(migrations.newest("staging-x")).isEqualTo(started);
@@ -463,7 +455,7 @@ class MediaCommandTest {
 
         @Test
         void migrateThenWatch_showsProgressUntilTheVerifiedReport() throws Exception {
-            MediaCommand.Started started = migrations.start(new MediaCommand.Request("production", "", "", "", 1, ""));
+            dev.fleetpress.media.MigrationStart started = migrations.start(new MediaCommand.Request("production", "", "", "", 1, ""));
             ByteArrayOutputStream text = new ByteArrayOutputStream();
 
             int exit = status(true).follow(migrations, started.migrationId(), new PrintStream(text, true, StandardCharsets.UTF_8),
@@ -480,7 +472,7 @@ class MediaCommandTest {
 
         @Test
         void watch_whenTheExportFails_stopsWithItsError() {
-            MediaCommand.Started started = migrations.start(new MediaCommand.Request("production", "", "", "", 1,
+            dev.fleetpress.media.MigrationStart started = migrations.start(new MediaCommand.Request("production", "", "", "", 1,
                     "/var/www/nothing-here"));
 
             assertThatThrownBy(() -> status(true).follow(migrations, started.migrationId(), new PrintStream(
