@@ -57,7 +57,7 @@ class TemplateAlarmsTest {
         AlarmSpec.MetricQuery hours = alarm.returned();
         assertThat(hours.id()).isEqualTo("hours");
         assertThat(hours.label()).isEqualTo("Hours until burst credits run out");
-        assertThat(hours.expression()).isEqualTo("IF(RATE(credits) < 0, credits / (-1 * RATE(credits)) / 3600, 1000)");
+        assertThat(hours.expression()).isEqualTo("IF(credits <= 0, 0, IF(RATE(credits) < 0, credits / (-1 * RATE(credits)) / 3600, 1000))");
         assertThat(template.alarms()).noneMatch(a -> a.name().endsWith("efs-credits-staging"));
     }
 
