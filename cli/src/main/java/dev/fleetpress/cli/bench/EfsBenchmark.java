@@ -61,8 +61,10 @@ public final class EfsBenchmark {
                 console.println("EFS benchmark: localcloud's credit model (baseline 50 KiB/s per GiB, burst 100 MiB/s, "
                         + "2.1 TiB of credits), a 10 GiB file system, simulated time");
                 console.println();
-                alarmTiming(tmp, console);
-                console.println();
+                for (int hours : List.of(3, 12)) {
+                    alarmTiming(tmp, console, hours);
+                    console.println();
+                }
                 flapping(tmp, console, 0);
                 console.println();
                 flapping(tmp, console, 6);
@@ -79,13 +81,15 @@ public final class EfsBenchmark {
                 .schedules(false).simulatedStart(Instant.parse("2026-11-27T00:00:00Z")).fileSystem("production", FILE_SYSTEM, STORED_BYTES);
     }
 
-    private void alarmTiming(Path tmp, PrintStream out) throws Exception {
-        out.println("1. Steady drain: how long before the credits run out each alarm fires (2 of 3 five-minute datapoints)");
+    private void alarmTiming(Path tmp, PrintStream out, int hoursToExhaustion) throws Exception {
+        out.println("1. Steady drain: how long before the credits run out each alarm fires (2 of 3 five-minute datapoints), "
+                + "EfsHoursToExhaustion " + hoursToExhaustion + (hoursToExhaustion == 3 ? " (the default)" : ""));
         out.printf("%-10s %12s %22s %22s %14s%n", "load", "exhausted", "time-to-exhaustion", "fixed 20% of max", "earlier by");
         for (int mib : LOADS_MIB) {
             // Nothing may respond, or the elastic switch would stop the drain: the alarms' events are dropped.
-            try (LocalCloud cloud = cloud(tmp, "timing-" + mib).faults(FaultPlan.none().with("aws.cloudwatch", SourceFaults.drop(1.0)))
-                    .build()) {
+            try (LocalCloud cloud = cloud(tmp, "timing-" + hoursToExhaustion + "-" + mib)
+                    .parameter("EfsHoursToExhaustion", String.valueOf(hoursToExhaustion))
+                    .faults(FaultPlan.none().with("aws.cloudwatch", SourceFaults.drop(1.0))).build()) {
                 String tte = cloud.cloudWatch().alarmNames().stream().filter(n -> n.endsWith("-efs-credits-production")).findFirst()
                         .orElseThrow();
                 String fixed = "bench-fixed-20-percent";
@@ -116,7 +120,7 @@ public final class EfsBenchmark {
         }
         out.println("(\"earlier by\": how much sooner the time-to-exhaustion alarm fired than the fixed one; negative: later. "
                 + "The fixed threshold leaves 0.42 TiB, which lasts longer at slow drains and shorter at fast ones; the "
-                + "time-to-exhaustion alarm (EfsHoursToExhaustion 3) leaves about 3 hours whatever the drain.)");
+                + "time-to-exhaustion alarm leaves about " + hoursToExhaustion + " hours whatever the drain.)");
     }
 
     private void flapping(Path tmp, PrintStream out, int cooldownHours) throws Exception {
