@@ -8,14 +8,19 @@
 # (symlinks below it are never followed) and leaves out what is not code: wp-content/uploads,
 # caches, secrets, .git, logs (instance/README.md has the full list). Then it uploads:
 #
-#   s3://<bucket>/releases/<id>/release.tar.gz  the files, reproducibly packed
-#   s3://<bucket>/releases/<id>/manifest.json   as buildspec.yml writes it, kind "captured"; last
-#   s3://<bucket>/captures/<CaptureId>.json     what was captured, excluded and mounted here
+#   s3://<bucket>/captures/<CaptureId>/release.tar.gz  the files, reproducibly packed
+#   s3://<bucket>/captures/<CaptureId>/manifest.json   as buildspec.yml writes it, kind "captured"; last
+#   s3://<bucket>/captures/<CaptureId>.json            what was captured, excluded and mounted here
+#
+# An instance never writes under releases/ (its role cannot): EfsFunction verifies the capture and
+# copies it to releases/<id>/ itself (ReleasePipeline.acceptCaptured), so no instance can change a
+# release the fleet installs.
 #
 # The webroot is read once (packed, then hashed from the packed copy). The release id is r- and the
 # first 12 hex digits of the sha256 of the sorted listing of every packed entry's path, content
 # (sha256, link target or "directory") and mode, so an unchanged webroot gives the same id; when
-# releases/<id>/ already holds a complete release it is not uploaded again.
+# releases/<id>/ already holds that release (instances may read releases), nothing but the record is
+# uploaded, and the record says "alreadyReleased": true.
 # Last stdout line on success:
 # FLEETPRESS_RESULT capture=<CaptureId> release=<id> files=<n> bytes=<b> uploaded=<true|false>
 set -euo pipefail
@@ -425,9 +430,10 @@ manifest_field() {
   if [[ $values != *$'\n'* ]]; then printf '%s' "$values"; fi
 }
 
-# already_released: releases/<id>/ holds this release complete (its manifest, uploaded last, is
-# for this id and of kind captured, and the tarball has the size the manifest says), so nothing
-# is uploaded again. A listing that fails for any other reason than "nothing there" fails the run.
+# already_released: releases/<id>/ holds this release complete (its manifest, copied there last by
+# EfsFunction, is for this id and of kind captured, and the tarball has the size the manifest
+# says), so the capture uploads nothing but its record. A listing that fails for any other reason
+# than "nothing there" fails the run.
 already_released() {
   local status=0 size name tarball_size='' has_manifest=0 remote_count
   aws_s3 ls "s3://$release_bucket/releases/$release_id/" >"$work/ls" 2>"$work/aws.err" || status=$?
@@ -447,15 +453,15 @@ already_released() {
     2>"$work/aws.err" || fail "cannot download s3://$release_bucket/releases/$release_id/manifest.json: $(last_line "$work/aws.err")"
   if [[ $(manifest_field "$work/remote-manifest.json" releaseId string) != "$release_id" \
     || $(manifest_field "$work/remote-manifest.json" kind string) != captured ]]; then
-    fail "s3://$release_bucket/releases/$release_id/manifest.json exists but is not this captured release; not overwriting it"
+    fail "s3://$release_bucket/releases/$release_id/manifest.json exists but is not this captured release: this webroot cannot become release $release_id"
   fi
   if [[ $(manifest_field "$work/remote-manifest.json" bytes number) != "$tarball_size" ]]; then
-    warn "releases/$release_id/ holds a manifest whose tarball is missing or of another size; uploading both again"
+    warn "releases/$release_id/ holds a manifest whose tarball is missing or of another size; uploading the capture in full"
     return 1
   fi
   remote_count=$(manifest_field "$work/remote-manifest.json" fileCount number)
   [[ $remote_count == "$file_count" ]] \
-    || fail "releases/$release_id/manifest.json counts $remote_count files, this webroot $file_count for the same id; not overwriting it"
+    || fail "releases/$release_id/manifest.json counts $remote_count files, this webroot $file_count for the same id: this webroot cannot become release $release_id"
 }
 
 # unescape_mount FIELD: a /proc/mounts field with its octal escapes (\040 space, \011 tab,
@@ -510,7 +516,7 @@ write_capture() {
       printf '%s"%s":%d' "$sep" "$reason" "${excluded[$reason]}"
       sep=','
     done
-    printf '},\n "mounts":%s,\n "webrootOnEfs":%s}\n' "$mounts" "$webroot_on_efs"
+    printf '},\n "mounts":%s,\n "webrootOnEfs":%s,"alreadyReleased":%s}\n' "$mounts" "$webroot_on_efs" "$already"
   } >"$work/capture.json"
 }
 
@@ -522,6 +528,7 @@ cleanup() {
 
 main() {
   local uploaded=false reason summary=''
+  already=false
   work=''
   validate_parameters
   set_paths
@@ -540,15 +547,16 @@ main() {
   done
   log "$webroot_path: $file_count files ($file_bytes bytes), ${#paths[@]} entries: release $release_id; left out:${summary:- nothing}"
   if already_released; then
-    log "s3://$release_bucket/releases/$release_id/ already holds this release; nothing to upload"
+    already=true
+    log "s3://$release_bucket/releases/$release_id/ already holds this release; only the capture record is uploaded"
   else
     compress
     write_manifest
     # The manifest last: its presence says the tarball is complete.
-    upload "$work/release.tar.gz" "releases/$release_id/release.tar.gz"
-    upload "$work/manifest.json" "releases/$release_id/manifest.json"
+    upload "$work/release.tar.gz" "captures/$capture_id/release.tar.gz"
+    upload "$work/manifest.json" "captures/$capture_id/manifest.json"
     uploaded=true
-    log "uploaded $release_id to s3://$release_bucket/releases/$release_id/ ($artifact_bytes bytes, sha256 $artifact_sha256)"
+    log "uploaded $release_id to s3://$release_bucket/captures/$capture_id/ ($artifact_bytes bytes, sha256 $artifact_sha256); EfsFunction verifies it and copies it to releases/$release_id/"
   fi
   write_capture
   upload "$work/capture.json" "captures/$capture_id.json"

@@ -6,7 +6,9 @@
 # symlinks leaving it, a FIFO, names with quotes, $(…), leading dashes, tabs, line breaks,
 # backslashes and bytes that are not UTF-8. AWS is replaced by a test double of the aws CLI that
 # serves `s3 ls` and `s3 cp` from a local folder (and `ssm get-parameters-by-path` for bootstrap.sh,
-# which must install the captured release) and logs each call.
+# which must install the captured release) and logs each call. Like FleetInstanceRole, the double
+# lets an instance upload only under captures/c-*; what EfsFunction does with a capture (verify it,
+# copy it to releases/<id>/) the harness does by hand (accept_capture).
 #
 # Usage: bash instance/test-capture-release.sh   (KEEP_WORK=1 keeps the work folder)
 # Prints "ok"/"FAIL" per check and "N passed, M failed"; exits non-zero on any failure or when a
@@ -61,7 +63,8 @@ write_aws_double() {
   cat >"$work/bin/aws" <<'DOUBLE'
 #!/usr/bin/env bash
 # aws CLI TEST DOUBLE for instance/test-capture-release.sh. Serves `s3 ls` and `s3 cp` from
-# $FAKE_S3/<bucket>/<key>, and `ssm get-parameters-by-path` from $FAKE_SSM/params.json.
+# $FAKE_S3/<bucket>/<key>, and `ssm get-parameters-by-path` from $FAKE_SSM/params.json. Uploads
+# are refused outside captures/c-*, as FleetInstanceRole refuses them.
 set -euo pipefail
 printf '%s\n' "$*" >>"$FAKE_AWS_LOG"
 die() { printf 'aws test double: %s\n' "$*" >&2; exit 255; }
@@ -112,6 +115,10 @@ case $command in
       cp -- "$FAKE_S3/${src#s3://}" "$dst"
     elif [[ $dst == s3://* ]]; then
       [[ $dst != */ ]] || die "s3 cp to a prefix"
+      if [[ ${dst#s3://*/} != captures/c-* ]]; then
+        echo "upload failed: $src to $dst An error occurred (AccessDenied) when calling the PutObject operation: Access Denied" >&2
+        exit 1
+      fi
       mkdir -p -- "$(dirname -- "$FAKE_S3/${dst#s3://}")"
       cp -- "$src" "$FAKE_S3/${dst#s3://}"
     else
@@ -246,6 +253,16 @@ capture_release() {
     AWS_ENDPOINT_URL_S3=http://127.0.0.1:4566 FAKE_ENDPOINT_S3=http://127.0.0.1:4566 \
     FAKE_S3="$work/s3" FAKE_SSM="$work/ssm" FAKE_AWS_LOG="$work/aws-calls.log" \
     PATH="$work/bin:$PATH" bash "$work/rendered-capture.sh" >"$work/run.out" 2>"$work/run.err" || status=$?
+  cat -- "$work/aws-calls.log" >>"$work/all-capture-calls.log"
+}
+
+# accept_capture CAPTURE ID: what EfsFunction does once it verified a capture (ReleasePipeline.acceptCaptured):
+# captures/CAPTURE/release.tar.gz, then its manifest, copied to releases/ID/.
+accept_capture() {
+  local dir=$work/s3/$bucket/releases/$2
+  mkdir -p -- "$dir"
+  cp -- "$(capture_dir "$1")/release.tar.gz" "$dir/release.tar.gz"
+  cp -- "$(capture_dir "$1")/manifest.json" "$dir/manifest.json"
 }
 
 # Small predicates for check.
@@ -273,9 +290,10 @@ calls_are() {
 }
 result_release() { sed -n 's/^FLEETPRESS_RESULT .* release=\(r-[0-9a-f]*\) .*$/\1/p' "$work/run.out"; }
 release_dir() { printf '%s\n' "$work/s3/$bucket/releases/$1"; }
+capture_dir() { printf '%s\n' "$work/s3/$bucket/captures/${1:-$capture}"; }
 capture_json() { printf '%s\n' "$work/s3/$bucket/captures/${1:-$capture}.json"; }
-# members ID: the tarball's member names, one a line, as tar lists them literally.
-members() { tar --list --quoting-style=literal --gzip --file="$(release_dir "$1")/release.tar.gz"; }
+# members: the first capture's tarball's member names, one a line, as tar lists them literally.
+members() { tar --list --quoting-style=literal --gzip --file="$(capture_dir)/release.tar.gz"; }
 
 # ---------------------------------------------------------------- tests
 
@@ -320,16 +338,17 @@ test_fresh_capture() {
     stdout_is_result "capture=$capture release=r-[0-9a-f]{12} files=[0-9]+ bytes=[0-9]+ uploaded=true"
   id=$(result_release)
   first_id=$id
-  dir=$(release_dir "$id")
-  check "one listing, then the tarball, the manifest and the capture record, in that order" \
-    calls_are "ls releases/$id/" "put releases/$id/release.tar.gz" "put releases/$id/manifest.json" "put captures/$capture.json"
-  check "the tarball holds exactly the code, hostile names included, in name order" tar_members_are "$id"
+  dir=$(capture_dir)
+  check "one listing of releases/<id>/, then the tarball, the manifest and the capture record under captures/, in that order" \
+    calls_are "ls releases/$id/" "put captures/$capture/release.tar.gz" "put captures/$capture/manifest.json" "put captures/$capture.json"
+  check "nothing is written under releases/" test ! -e "$(release_dir "$id")"
+  check "the tarball holds exactly the code, hostile names included, in name order" tar_members_are
   check "no secret, log, cache, upload or outside file is in the tarball" \
     bash -c '! gzip -dc -- "$1" | grep -a -q -e "$2" -e "cached" -e "jpeg" -e "divi"' _ "$dir/release.tar.gz" "$SECRET"
   check "no secret reaches the manifest, the capture record, stdout or stderr" \
     bash -c '! grep -q -e "$1" -- "$2/manifest.json" "$3" "$4" "$5"' _ "$SECRET" "$dir" "$(capture_json)" "$work/run.out" "$work/run.err"
-  check "kept symlinks are symlinks with their relative targets" tar_symlinks_are "$id"
-  check "members are owned by 0/0, dated 1980-01-01, world-readable, without setuid" tar_headers_normalized "$id"
+  check "kept symlinks are symlinks with their relative targets" tar_symlinks_are
+  check "members are owned by 0/0, dated 1980-01-01, world-readable, without setuid" tar_headers_normalized
   check "the manifest describes the release as buildspec.yml would, kind captured" php -r '
     [$dir, $id, $instance, $files] = array_slice($argv, 1);
     $m = json_decode(file_get_contents("$dir/manifest.json"), true, 512, JSON_THROW_ON_ERROR);
@@ -341,7 +360,7 @@ test_fresh_capture() {
       && $m["environment"] === "production" && preg_match("/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/", $m["capturedAt"])
       && $m["wordpress"] === ["version" => "6.8.3", "dbVersion" => 60421] && $m["fileCount"] === (int) $files
       && $m["artifact"] === ["key" => "release.tar.gz", "sha256" => hash_file("sha256", $tar), "bytes" => filesize($tar)] ? 0 : 1);' \
-    -- "$dir" "$id" "$INSTANCE" "$(tar_regular_files "$id")"
+    -- "$dir" "$id" "$INSTANCE" "$(tar_regular_files)"
   check "plugins and themes as buildspec.yml finds them; a slug the manifest cannot carry is left out, a missing Version is null" php -r '
     $m = json_decode(file_get_contents($argv[1] . "/manifest.json"), true, 512, JSON_THROW_ON_ERROR);
     $plugins = [["slug" => "akismet", "name" => "Akismet Anti-spam", "version" => "5.3"],
@@ -363,10 +382,10 @@ test_fresh_capture() {
         ["mountPoint" => "/var/www/html", "source" => "fs-0123abcd.efs.eu-west-1.amazonaws.com:/", "fsType" => "nfs4", "fileSystemId" => "fs-0123abcd"],
         ["mountPoint" => "/mnt/efs backups", "source" => "127.0.0.1:/", "fsType" => "nfs4", "fileSystemId" => null],
         ["mountPoint" => "/mnt/shared", "source" => "fs-89abcdef:/", "fsType" => "efs", "fileSystemId" => "fs-89abcdef"]],
-      "webrootOnEfs" => true];
+      "webrootOnEfs" => true, "alreadyReleased" => false];
     if ($c !== $expected || !preg_match("/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/", $c["capturedAt"])) {
       fwrite(STDERR, json_encode($c, JSON_PRETTY_PRINT) . "\n"); exit(1);
-    }' -- "$(capture_json)" "$id" "$INSTANCE" "$capture" "$(tar_regular_files "$id")" "$(kept_bytes)"
+    }' -- "$(capture_json)" "$id" "$INSTANCE" "$capture" "$(tar_regular_files)" "$(kept_bytes)"
   check "the release id is r- and 12 hex of the sha256 of the sorted (path, content, mode) listing" \
     test "$id" == "$(expected_release_id)"
   check "the refused symlinks and odd names are named on stderr, safely quoted" \
@@ -399,14 +418,14 @@ expected_members() {
 
 tar_members_are() {
   local actual expected
-  actual=$(members "$1" | sed 's|/$||')
+  actual=$(members | sed 's|/$||')
   expected=$(expected_members)
   [[ $actual == "$expected" ]] || { diff <(printf '%s\n' "$expected") <(printf '%s\n' "$actual") | sed 's/^/      /'; return 1; }
 }
 
 tar_symlinks_are() {
   local actual
-  actual=$(tar --list --verbose --quoting-style=literal --gzip --file="$(release_dir "$1")/release.tar.gz" \
+  actual=$(tar --list --verbose --quoting-style=literal --gzip --file="$(capture_dir)/release.tar.gz" \
     | sed -n 's/^l.* \([^ ]* -> .*\)$/\1/p' | sort | tr '\n' '|')
   [[ $actual == 'dangling.php -> missing-target|self -> .|wp-admin/front.php -> ../index.php|wp-content/themes/current -> twentytwentyfour|' ]] \
     || { printf '      symlinks: %s\n' "$actual"; return 1; }
@@ -414,7 +433,7 @@ tar_symlinks_are() {
 
 tar_headers_normalized() {
   local listing
-  listing=$(tar --list --verbose --numeric-owner --full-time --gzip --file="$(release_dir "$1")/release.tar.gz")
+  listing=$(tar --list --verbose --numeric-owner --full-time --gzip --file="$(capture_dir)/release.tar.gz")
   if grep -v ' 0/0 ' <<<"$listing" | grep -q . || grep -v ' 1980-01-01 00:00:00 ' <<<"$listing" | grep -q .; then
     printf '      owner or time not normalized:\n%s\n' "$listing" | head -n 5
     return 1
@@ -426,7 +445,8 @@ tar_headers_normalized() {
   fi
 }
 
-tar_regular_files() { tar --list --verbose --gzip --file="$(release_dir "$1")/release.tar.gz" | grep -c '^-'; }
+# tar_regular_files: how many regular files the first capture's tarball holds.
+tar_regular_files() { tar --list --verbose --gzip --file="$(capture_dir)/release.tar.gz" | grep -c '^-'; }
 
 # The byte sizes of the kept regular files, summed (find over the webroot, less what is left out).
 kept_bytes() {
@@ -460,6 +480,7 @@ expected_release_id() {
 test_captured_release_installs_with_bootstrap() {
   local target=$work/i-target script
   mkdir -p -- "$target"
+  accept_capture "$capture" "$first_id"
   script=$work/rendered-bootstrap.sh
   sed -e "s|{{ ReleaseId }}|$first_id|" -e 's|{{ Environment }}|production|' -e "s|{{ ReleaseBucket }}|$bucket|" \
     -e 's|{{ ParameterPrefix }}|/fleetpress/test|' "$here/bootstrap.sh" >"$script"
@@ -472,24 +493,28 @@ test_captured_release_installs_with_bootstrap() {
   check "bootstrap.sh installs the captured release" status_is 0
   check "bootstrap.sh reports the captured release and its file count" \
     bash -c '[[ $(tail -n 1 "$1") == "FLEETPRESS_RESULT release=$2 environment=production files=$3" ]]' _ \
-    "$work/run.out" "$first_id" "$(tar_regular_files "$first_id")"
+    "$work/run.out" "$first_id" "$(tar_regular_files)"
   check "the installed release serves the captured code, with wp-config.php written from SSM" \
     bash -c 'cmp -s "$1/var/www/fleetpress/current/index.php" "$2/index.php" && grep -q "DB_NAME" "$1/var/www/fleetpress/current/wp-config.php" && ! grep -rq "$3" "$1/var/www/fleetpress/"' \
     _ "$target" "$efs" "$SECRET"
 }
 
 test_rerun_uploads_nothing() {
-  capture_release
-  check "rerun exits 0 with the same release, uploaded=false" \
-    stdout_is_result "capture=$capture release=$first_id files=[0-9]+ bytes=[0-9]+ uploaded=false"
-  check "rerun: one listing, the manifest read back, only the capture record written" \
-    calls_are "ls releases/$first_id/" "get releases/$first_id/manifest.json" "put captures/$capture.json"
+  capture_release CaptureId=c-rerun-released
+  check "a capture of a webroot already released exits 0 with the same release, uploaded=false" \
+    stdout_is_result "capture=c-rerun-released release=$first_id files=[0-9]+ bytes=[0-9]+ uploaded=false"
+  check "then: one listing, the release's manifest read, only the capture record written" \
+    calls_are "ls releases/$first_id/" "get releases/$first_id/manifest.json" "put captures/c-rerun-released.json"
+  check "nothing is uploaded under captures/<id>/" test ! -e "$(capture_dir c-rerun-released)"
+  check "the capture record says the release already existed" php -r '
+    $c = json_decode(file_get_contents($argv[1]), true, 512, JSON_THROW_ON_ERROR);
+    exit($c["alreadyReleased"] === true && $c["releaseId"] === $argv[2] ? 0 : 1);' -- "$(capture_json c-rerun-released)" "$first_id"
 }
 
 test_unchanged_webroot_elsewhere_gives_the_same_bytes() {
   local copy=$work/i2 tarball
   tarball=$work/first-release.tar.gz
-  cp -- "$(release_dir "$first_id")/release.tar.gz" "$tarball"
+  cp -- "$(capture_dir)/release.tar.gz" "$tarball"
   # The same files on another instance, with other times and another path to the webroot.
   mkdir -p -- "$copy/var/www/html" "$copy/proc"
   cp -a -- "$efs/." "$copy/var/www/html/"
@@ -499,11 +524,12 @@ test_unchanged_webroot_elsewhere_gives_the_same_bytes() {
   run_root=$copy run_instance=i-0aaaaaaaaaaaaaaaa capture_release CaptureId=c-second-instance
   check "another instance with the same webroot (other file times) gets the same release id" \
     stdout_is_result "capture=c-second-instance release=$first_id files=[0-9]+ bytes=[0-9]+ uploaded=true"
-  check "and byte for byte the same tarball" cmp -s -- "$tarball" "$(release_dir "$first_id")/release.tar.gz"
+  check "and byte for byte the same tarball" cmp -s -- "$tarball" "$(capture_dir c-second-instance)/release.tar.gz"
   check "a webroot on local disk is recorded as not on EFS, with no mounts" php -r '
     $c = json_decode(file_get_contents($argv[1]), true, 512, JSON_THROW_ON_ERROR);
     exit($c["webrootOnEfs"] === false && $c["mounts"] === [] && $c["instanceId"] === "i-0aaaaaaaaaaaaaaaa" ? 0 : 1);' \
     -- "$(capture_json c-second-instance)"
+  accept_capture c-second-instance "$first_id"
 }
 
 test_what_changes_the_id() {
@@ -528,28 +554,32 @@ test_what_changes_the_id() {
   changed_id=$(result_release)
 }
 
-test_incomplete_release_is_uploaded_again() {
+test_incomplete_release_is_captured_in_full() {
+  accept_capture c-code-change "$changed_id"
   rm -- "$(release_dir "$changed_id")/release.tar.gz"
   capture_release CaptureId=c-repair
-  check "a manifest without its tarball: both uploaded again" \
-    calls_are "ls releases/$changed_id/" "get releases/$changed_id/manifest.json" "put releases/$changed_id/release.tar.gz" \
-    "put releases/$changed_id/manifest.json" "put captures/c-repair.json"
+  check "releases/<id>/ with a manifest but no tarball: the capture is uploaded in full under captures/" \
+    calls_are "ls releases/$changed_id/" "get releases/$changed_id/manifest.json" "put captures/c-repair/release.tar.gz" \
+    "put captures/c-repair/manifest.json" "put captures/c-repair.json"
+  accept_capture c-repair "$changed_id"
   rm -- "$(release_dir "$changed_id")/manifest.json"
-  capture_release CaptureId=c-repair
-  check "a tarball without its manifest (an interrupted upload): both uploaded again" \
-    calls_are "ls releases/$changed_id/" "put releases/$changed_id/release.tar.gz" "put releases/$changed_id/manifest.json" \
-    "put captures/c-repair.json"
+  capture_release CaptureId=c-repair-2
+  check "releases/<id>/ with a tarball but no manifest: the capture is uploaded in full under captures/" \
+    calls_are "ls releases/$changed_id/" "put captures/c-repair-2/release.tar.gz" "put captures/c-repair-2/manifest.json" \
+    "put captures/c-repair-2.json"
 }
 
 test_foreign_manifest_is_never_overwritten() {
   local dir
   dir=$(release_dir "$changed_id")
-  sed -i 's/"kind":"captured"/"kind":"built"/' "$dir/manifest.json"
+  sed 's/"kind":"captured"/"kind":"built"/' "$(capture_dir c-repair-2)/manifest.json" >"$dir/manifest.json"
   cp -- "$dir/manifest.json" "$work/foreign.json"
   capture_release CaptureId=c-foreign
-  check "a built release's manifest at the same id fails the capture" failed_saying "is not this captured release; not overwriting it"
-  check "and is left as it was, with no capture record" \
-    bash -c 'cmp -s "$1" "$2/manifest.json" && [[ ! -e $3 ]]' _ "$work/foreign.json" "$dir" "$(capture_json c-foreign)"
+  check "a built release's manifest at the same id fails the capture" \
+    failed_saying "is not this captured release: this webroot cannot become release $changed_id"
+  check "and is left as it was, with no capture record and nothing under captures/<id>/" \
+    bash -c 'cmp -s "$1" "$2/manifest.json" && [[ ! -e $3 && ! -e $4 ]]' _ "$work/foreign.json" "$dir" \
+    "$(capture_json c-foreign)" "$(capture_dir c-foreign)"
   rm -rf -- "$dir"
 }
 
@@ -569,6 +599,16 @@ test_concurrent_capture_refused() {
   check "and makes no aws call" test ! -s "$work/aws-calls.log"
 }
 
+# Over every capture run above: an instance writes only under captures/ (FleetInstanceRole allows no
+# more, and the test double refuses it too, so an attempt would also have failed a run).
+test_never_writes_under_releases() {
+  check "no capture run tried to upload anything outside captures/c-*" \
+    bash -c '! grep -E "s3 cp .* s3://[^ ]+$" "$1" | grep -v -E " s3://[^/]+/captures/c-[^ ]*$" | grep -q .' \
+    _ "$work/all-capture-calls.log"
+  check "and some did upload (the check above saw the runs)" grep -q -E " s3://[^/]+/captures/c-[^ ]*/release.tar.gz$" \
+    "$work/all-capture-calls.log"
+}
+
 main() {
   require_tools "${TOOLS[@]}"
   setup
@@ -580,10 +620,11 @@ main() {
   test_rerun_uploads_nothing
   test_unchanged_webroot_elsewhere_gives_the_same_bytes
   test_what_changes_the_id
-  test_incomplete_release_is_uploaded_again
+  test_incomplete_release_is_captured_in_full
   test_foreign_manifest_is_never_overwritten
   test_listing_errors_fail
   test_concurrent_capture_refused
+  test_never_writes_under_releases
   printf '%d passed, %d failed (%d s)\n' "$passed" "$failed" "$((SECONDS - started))"
   ((failed == 0))
 }

@@ -277,8 +277,8 @@ public final class Evacuations implements ExitPlanStarter {
             return stop(stored, r.withCapture(withStatus(c, status), now), "captures/" + c.captureId()
                     + ".json is unreadable: " + e.getMessage());
         }
-        CapturedReleaseAcceptor.Acceptance acceptance = acceptor.accept(releaseId, "capture " + c.captureId() + " of "
-                + c.instanceId());
+        CapturedReleaseAcceptor.Acceptance acceptance = acceptor.accept(c.captureId(), releaseId,
+                "capture " + c.captureId() + " of " + c.instanceId());
         Capture done = new Capture(c.captureId(), c.instanceId(), c.commandId(), status, c.sentAt(), releaseId.value(),
                 capture.files(), capture.bytes(), capture.webrootOnEfs(), acceptance.kind().name());
         if (!acceptance.accepted()) {

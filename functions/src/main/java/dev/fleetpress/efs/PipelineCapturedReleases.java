@@ -14,12 +14,13 @@ public final class PipelineCapturedReleases implements CapturedReleaseAcceptor {
     }
 
     @Override
-    public Acceptance accept(ReleaseId releaseId, String capturedBy) {
-        CaptureOutcome outcome = pipeline.acceptCaptured(releaseId, capturedBy);
+    public Acceptance accept(String captureId, ReleaseId releaseId, String capturedBy) {
+        CaptureOutcome outcome = pipeline.acceptCaptured(captureId, releaseId, capturedBy);
         return switch (outcome.kind()) {
             case RECORDED -> new Acceptance(Kind.RECORDED, outcome.message());
             case ALREADY_RECORDED -> new Acceptance(Kind.ALREADY_RECORDED, outcome.message());
-            case FAILED -> new Acceptance(Kind.FAILED, outcome.failure() + ": " + outcome.message());
+            // The message of a failure starts with its code already.
+            case FAILED -> new Acceptance(Kind.FAILED, outcome.message());
         };
     }
 }

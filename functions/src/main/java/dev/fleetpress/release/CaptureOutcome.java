@@ -6,7 +6,9 @@ import java.util.Objects;
  * What {@link ReleasePipeline#acceptCaptured} did with a captured release.
  *
  * @param failure null unless {@code kind} is {@link Kind#FAILED}; then one of MISSING_MANIFEST,
- *                INVALID_MANIFEST, FOREIGN_MANIFEST, NOT_CAPTURED, MISSING_ARTIFACT, CHECKSUM_MISMATCH
+ *                INVALID_MANIFEST, FOREIGN_MANIFEST, NOT_CAPTURED, MISSING_ARTIFACT, CHECKSUM_MISMATCH,
+ *                CONFLICTING_RELEASE ({@code releases/<id>/} already holds another release of that id),
+ *                CONFLICTING_RELEASE ({@code releases/<id>/} already holds another release of that id)
  * @param message what happened, for logs, alerts and the exit plan's record (never a secret)
  */
 public record CaptureOutcome(ReleaseId releaseId, Kind kind, String failure, String message) {

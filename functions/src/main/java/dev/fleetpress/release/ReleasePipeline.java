@@ -37,8 +37,10 @@ import java.util.function.UnaryOperator;
  *   artifact must match the manifest's SHA-256 and size (streamed, never buffered); then the release
  *   is recorded (create-if-absent) and promoted to every environment with an intent. Anything else
  *   records a failure with its reason and leaves every environment as it was.</li>
- *   <li>{@link #acceptCaptured}: a release captured from a running site is verified the same way and
- *   recorded, without promotion (its caller promotes).</li>
+ *   <li>{@link #acceptCaptured}: a release captured from a running site (uploaded under
+ *   {@code captures/<capture-id>/}, where instances may write) is verified the same way, copied into
+ *   {@code releases/<id>/} without overwriting anything, and recorded, without promotion (its caller
+ *   promotes).</li>
  *   <li>Promotion moves the environment's head by compare-and-swap, and only to an intent received
  *   later than the one the head follows; the pointer then follows the head.</li>
  * </ul>
@@ -49,6 +51,10 @@ public final class ReleasePipeline implements ReleaseRequests {
     static final Duration WRITER_GRACE = Duration.ofSeconds(60);
 
     private static final int MAX_REASON = 1000;
+    private static final String RELEASE_DIFFERS = ": a release is never overwritten. The same release id with "
+            + "other content means a built release has that id, the webroot was packed differently (another tar or "
+            + "gzip on that instance) or the capture was tampered with; compare both before removing anything from "
+            + "releases/";
 
     private final ReleaseStore store;
     private final ReleaseRecords records;
@@ -160,69 +166,194 @@ public final class ReleasePipeline implements ReleaseRequests {
     }
 
     /**
-     * Records a release captured from a running site (instance/capture-release.sh uploaded
-     * {@code releases/<id>/release.tar.gz}, then its manifest) after verifying it as a built one is
-     * verified: the manifest exists, is valid, is for {@code id} and of kind {@code captured}, and the
-     * artifact it names exists with its SHA-256 and size (streamed, never buffered). Promotes nothing:
-     * the caller promotes the release when it wants to. Idempotent: a recorded release answers
-     * ALREADY_RECORDED without being read again. A failure records nothing and says why; failures of
-     * the stores propagate, so that the caller retries.
+     * Records a release captured from a running site. instance/capture-release.sh uploads it under
+     * {@code captures/<captureId>/} ({@code release.tar.gz}, then {@code manifest.json}), because fleet
+     * instances may not write releases; this verifies it as a built release is verified (the manifest
+     * exists, is valid, is for {@code id}, of kind {@code captured} and names {@code release.tar.gz},
+     * which exists with its SHA-256 and size, streamed), then copies both into {@code releases/<id>/}
+     * inside the bucket (the tarball first, the manifest last, each only if absent: an existing release
+     * object is never overwritten) and records the release. Promotes nothing: the caller promotes it.
      *
+     * <p>When {@code releases/<id>/} already holds a release (an earlier capture of the same webroot, a
+     * concurrent call), it must be this one: a captured release with the same tarball (SHA-256 and
+     * size); then the answer is RECORDED or ALREADY_RECORDED as usual, otherwise FAILED
+     * (CONFLICTING_RELEASE) and nothing is recorded. A capture that uploaded nothing under
+     * {@code captures/<captureId>/} because {@code releases/<id>/} already held its release
+     * ({@code "alreadyReleased": true} in its record) is accepted by verifying that release in place.
+     *
+     * <p>Idempotent and safe under concurrent calls: the copies are create-if-absent and so is the
+     * record, which is written once. A failure records nothing and says why; failures of the stores
+     * propagate, so that the caller retries.
+     *
+     * @param captureId  the capture ({@code c-…}) whose uploads hold the release
      * @param capturedBy who asked for the capture and which one it was (for example
      *                   {@code efs-evacuation c-2026-11-27-production}), kept in the release record;
      *                   1 to 200 printable characters, never a secret
      */
-    public CaptureOutcome acceptCaptured(ReleaseId id, String capturedBy) {
+    public CaptureOutcome acceptCaptured(String captureId, ReleaseId id, String capturedBy) {
+        ReleaseStore.requireCaptureId(captureId);
         Objects.requireNonNull(id, "id");
         if (capturedBy == null || capturedBy.isBlank() || capturedBy.length() > 200
                 || capturedBy.chars().anyMatch(ch -> ch < 0x20 || ch == 0x7f)) {
             throw new IllegalArgumentException("capturedBy must be 1 to 200 printable characters naming who captured "
                     + "the release, got '" + capturedBy + "'");
         }
+        String uploaded = "captures/" + captureId + "/";
+        String released = "releases/" + id + "/";
+        Optional<String> text = store.capturedManifest(captureId);
         Optional<ReleaseRecord> recorded = records.release(id);
-        if (recorded.isPresent()) {
-            return new CaptureOutcome(id, CaptureOutcome.Kind.ALREADY_RECORDED, null, "release " + id + " ("
-                    + recorded.get().manifest().kind() + ") was already recorded by " + recorded.get().buildId());
+        if (text.isEmpty()) {
+            if (recorded.isPresent()) {
+                return alreadyRecorded(id, recorded.get());
+            }
+            return acceptReleased(captureId, id, capturedBy);
         }
+        Manifest captured;
+        try {
+            captured = Manifest.parse(text.get());
+        } catch (Manifest.ManifestException e) {
+            return refuseCapture(id, "INVALID_MANIFEST", uploaded + ReleaseStore.MANIFEST + " is invalid: " + e.getMessage());
+        }
+        Optional<CaptureOutcome> refused = refuseUnlessCaptured(id, captured, uploaded);
+        if (refused.isPresent()) {
+            return refused.get();
+        }
+        Manifest.Artifact expected = captured.artifact();
+        if (recorded.isPresent()) {
+            if (!sameTarball(recorded.get().manifest(), captured)) {
+                return refuseCapture(id, "CONFLICTING_RELEASE", "release " + id + " is recorded with "
+                        + tarball(recorded.get().manifest()) + ", the capture's manifest says " + tarball(captured)
+                        + RELEASE_DIFFERS);
+            }
+            return alreadyRecorded(id, recorded.get());
+        }
+        Optional<ReleaseStore.ArtifactDigest> actual = store.capturedDigest(captureId, expected.key());
+        if (actual.isEmpty()) {
+            return refuseCapture(id, "MISSING_ARTIFACT", uploaded + expected.key()
+                    + " does not exist although the manifest names it");
+        }
+        if (!matches(actual.get(), expected)) {
+            return refuseCapture(id, "CHECKSUM_MISMATCH", uploaded + expected.key() + " has sha256 "
+                    + actual.get().sha256() + " and " + actual.get().bytes() + " bytes, the manifest says "
+                    + expected.sha256() + " and " + expected.bytes() + " bytes: capture again");
+        }
+        // The tarball first and the manifest last, as the build writes them: a manifest in releases/
+        // always has its tarball beside it. Neither copy overwrites what is there.
+        if (!store.copyCaptured(captureId, id, expected.key())) {
+            Optional<ReleaseStore.ArtifactDigest> there = store.digest(id, expected.key());
+            if (there.isEmpty() || !matches(there.get(), expected)) {
+                return refuseCapture(id, "CONFLICTING_RELEASE", released + expected.key() + " already exists with "
+                        + there.map(d -> "sha256 " + d.sha256() + " and " + d.bytes() + " bytes").orElse("nothing readable")
+                        + ", the capture's has " + tarball(captured) + RELEASE_DIFFERS);
+            }
+        }
+        Manifest release = captured;
+        if (!store.copyCaptured(captureId, id, ReleaseStore.MANIFEST)) {
+            Optional<Manifest> there;
+            try {
+                there = records.manifest(id);
+            } catch (Manifest.ManifestException e) {
+                return refuseCapture(id, "CONFLICTING_RELEASE", released + ReleaseStore.MANIFEST + " already exists and "
+                        + "is invalid (" + e.getMessage() + ")" + RELEASE_DIFFERS);
+            }
+            if (there.isEmpty()) {
+                throw new ReleaseBackendException(released + ReleaseStore.MANIFEST + " exists but could not be read; "
+                        + "the trigger will retry", null);
+            }
+            if (!there.get().releaseId().equals(id) || !there.get().isCaptured() || !sameTarball(there.get(), captured)) {
+                return refuseCapture(id, "CONFLICTING_RELEASE", released + ReleaseStore.MANIFEST + " already exists for "
+                        + there.get().kind() + " release " + there.get().releaseId() + " with " + tarball(there.get())
+                        + ", the capture's has " + tarball(captured) + RELEASE_DIFFERS);
+            }
+            release = there.get();
+        }
+        return record(captureId, id, release, capturedBy);
+    }
+
+    /**
+     * The capture uploaded nothing because {@code releases/<id>/} already held its release: that
+     * release (written only by this function or the build) is verified where it is and recorded.
+     */
+    private CaptureOutcome acceptReleased(String captureId, ReleaseId id, String capturedBy) {
+        String released = "releases/" + id + "/";
         Manifest manifest;
         try {
             Optional<Manifest> found = records.manifest(id);
             if (found.isEmpty()) {
-                return refuseCapture(id, "MISSING_MANIFEST", "releases/" + id + "/manifest.json does not exist: the "
-                        + "capture uploads it last, after the tarball; see the capture command's output for why it stopped");
+                return refuseCapture(id, "MISSING_MANIFEST", "captures/" + captureId + "/" + ReleaseStore.MANIFEST
+                        + " does not exist, nor does " + released + ReleaseStore.MANIFEST + ": the capture uploads its "
+                        + "manifest last, after the tarball; see the capture command's output for why it stopped");
             }
             manifest = found.get();
         } catch (Manifest.ManifestException e) {
-            return refuseCapture(id, "INVALID_MANIFEST", "releases/" + id + "/manifest.json is invalid: " + e.getMessage());
+            return refuseCapture(id, "INVALID_MANIFEST", released + ReleaseStore.MANIFEST + " is invalid: " + e.getMessage());
         }
-        if (!manifest.releaseId().equals(id)) {
-            return refuseCapture(id, "FOREIGN_MANIFEST", "releases/" + id + "/manifest.json is for release "
-                    + manifest.releaseId());
-        }
-        if (!manifest.isCaptured()) {
-            return refuseCapture(id, "NOT_CAPTURED", "releases/" + id + "/manifest.json is of kind '" + manifest.kind()
-                    + "', not 'captured': built releases are recorded when their build's event arrives");
+        Optional<CaptureOutcome> refused = refuseUnlessCaptured(id, manifest, released);
+        if (refused.isPresent()) {
+            return refused.get();
         }
         Manifest.Artifact expected = manifest.artifact();
         Optional<ReleaseStore.ArtifactDigest> actual = store.digest(id, expected.key());
         if (actual.isEmpty()) {
-            return refuseCapture(id, "MISSING_ARTIFACT", "releases/" + id + "/" + expected.key()
+            return refuseCapture(id, "MISSING_ARTIFACT", released + expected.key()
                     + " does not exist although the manifest names it");
         }
-        if (!actual.get().sha256().equals(expected.sha256()) || actual.get().bytes() != expected.bytes()) {
-            return refuseCapture(id, "CHECKSUM_MISMATCH", "releases/" + id + "/" + expected.key() + " has sha256 "
+        if (!matches(actual.get(), expected)) {
+            return refuseCapture(id, "CHECKSUM_MISMATCH", released + expected.key() + " has sha256 "
                     + actual.get().sha256() + " and " + actual.get().bytes() + " bytes, the manifest says "
                     + expected.sha256() + " and " + expected.bytes() + " bytes: capture again");
         }
+        return record(captureId, id, manifest, capturedBy);
+    }
+
+    /** FOREIGN_MANIFEST, NOT_CAPTURED, or INVALID_MANIFEST when it names another artifact than release.tar.gz. */
+    private static Optional<CaptureOutcome> refuseUnlessCaptured(ReleaseId id, Manifest manifest, String where) {
+        if (!manifest.releaseId().equals(id)) {
+            return Optional.of(refuseCapture(id, "FOREIGN_MANIFEST", where + ReleaseStore.MANIFEST + " is for release "
+                    + manifest.releaseId()));
+        }
+        if (!manifest.isCaptured()) {
+            return Optional.of(refuseCapture(id, "NOT_CAPTURED", where + ReleaseStore.MANIFEST + " is of kind '"
+                    + manifest.kind() + "', not 'captured': built releases are recorded when their build's event arrives"));
+        }
+        // Only the tarball and the manifest are ever copied from what an instance wrote.
+        if (!manifest.artifact().key().equals(ReleaseStore.CAPTURED_TARBALL)) {
+            return Optional.of(refuseCapture(id, "INVALID_MANIFEST", where + ReleaseStore.MANIFEST + " names the artifact '"
+                    + manifest.artifact().key() + "'; a captured release's is " + ReleaseStore.CAPTURED_TARBALL));
+        }
+        return Optional.empty();
+    }
+
+    private CaptureOutcome record(String captureId, ReleaseId id, Manifest manifest, String capturedBy) {
+        Manifest.Artifact artifact = manifest.artifact();
         boolean created = records.createRelease(new ReleaseRecord(manifest, capturedBy, clock.instant()));
         String what = "captured release " + id + " from " + manifest.capturedFrom() + " (" + manifest.targetEnvironment()
-                + ", " + manifest.fileCount() + " files, " + expected.bytes() + " bytes, sha256 " + expected.sha256() + ")";
+                + ", " + manifest.fileCount() + " files, " + artifact.bytes() + " bytes, sha256 " + artifact.sha256() + ")";
         if (!created) {
             return new CaptureOutcome(id, CaptureOutcome.Kind.ALREADY_RECORDED, null, what + " was recorded meanwhile");
         }
-        Log.info("captured release recorded", Map.of("release", id.value(), "capturedFrom", manifest.capturedFrom(),
-                "environment", manifest.targetEnvironment(), "capturedBy", capturedBy));
-        return new CaptureOutcome(id, CaptureOutcome.Kind.RECORDED, null, what + " verified and recorded");
+        Log.info("captured release recorded", Map.of("release", id.value(), "captureId", captureId,
+                "capturedFrom", manifest.capturedFrom(), "environment", manifest.targetEnvironment(), "capturedBy", capturedBy));
+        return new CaptureOutcome(id, CaptureOutcome.Kind.RECORDED, null, what + " verified and recorded (capture "
+                + captureId + ")");
+    }
+
+    private static CaptureOutcome alreadyRecorded(ReleaseId id, ReleaseRecord recorded) {
+        return new CaptureOutcome(id, CaptureOutcome.Kind.ALREADY_RECORDED, null, "release " + id + " ("
+                + recorded.manifest().kind() + ") was already recorded by " + recorded.buildId());
+    }
+
+    private static boolean matches(ReleaseStore.ArtifactDigest digest, Manifest.Artifact artifact) {
+        return digest.sha256().equals(artifact.sha256()) && digest.bytes() == artifact.bytes();
+    }
+
+    private static boolean sameTarball(Manifest a, Manifest b) {
+        return a.artifact().key().equals(b.artifact().key()) && a.artifact().sha256().equals(b.artifact().sha256())
+                && a.artifact().bytes() == b.artifact().bytes();
+    }
+
+    private static String tarball(Manifest manifest) {
+        return "sha256 " + manifest.artifact().sha256() + " and " + manifest.artifact().bytes() + " bytes";
     }
 
     /**

@@ -16,8 +16,16 @@ import java.util.Optional;
  * releases/&lt;id&gt;/release.json           the verified release (create-if-absent: its existence means "recorded")
  * releases/environments/&lt;env&gt;.json     the environment's promotion head (which push the pointer follows)
  * </pre>
+ *
+ * <p>A captured release (the EFS exit plan's capture document) arrives beside them, under
+ * {@code captures/<capture-id>/} ({@code release.tar.gz}, then {@code manifest.json}), because fleet
+ * instances may write only there: only the function that verified a capture copies it into
+ * {@code releases/<id>/} ({@link #copyCaptured}), so no instance can change a release the fleet installs.
  */
 public interface ReleaseStore {
+    /** The file names a capture may hold and have copied: the tarball, and its manifest (copied last). */
+    String CAPTURED_TARBALL = "release.tar.gz";
+    String MANIFEST = "manifest.json";
     /** The records above, keyed relative to {@code releases/} (for example {@code r-0123456789ab/build.json}). */
     VersionedLedger records();
 
@@ -27,6 +35,47 @@ public interface ReleaseStore {
      * artifact key).
      */
     Optional<ArtifactDigest> digest(ReleaseId releaseId, String fileName);
+
+    /**
+     * {@code captures/<captureId>/manifest.json} as uploaded by the capture document (at most 1 MiB);
+     * empty when the object does not exist.
+     */
+    Optional<String> capturedManifest(String captureId);
+
+    /** As {@link #digest}, for {@code captures/<captureId>/<fileName>}. */
+    Optional<ArtifactDigest> capturedDigest(String captureId, String fileName);
+
+    /**
+     * Copies {@code captures/<captureId>/<fileName>} to {@code releases/<releaseId>/<fileName>} inside
+     * the store (on S3 a server-side CopyObject), only if the target does not exist yet (on S3
+     * {@code If-None-Match: *}): an existing release object is never overwritten.
+     *
+     * @param fileName {@link #CAPTURED_TARBALL} or {@link #MANIFEST}, nothing else (the records beside
+     *                 them, such as release.json, are never copied from what an instance wrote)
+     * @return true when this call created the target, false when it already existed (left as it was)
+     * @throws ReleaseBackendException when the source is missing or the store fails (the caller retries)
+     */
+    boolean copyCaptured(String captureId, ReleaseId releaseId, String fileName);
+
+    /**
+     * {@code captureId} when it is a capture id as the capture document's parameter allows
+     * ({@code c-} and 4 to 60 of {@code [a-z0-9-]}); otherwise throws {@link IllegalArgumentException}.
+     */
+    static String requireCaptureId(String captureId) {
+        if (captureId == null || !captureId.matches("^c-[a-z0-9-]{4,60}$")) {
+            throw new IllegalArgumentException("capture id '" + captureId + "' does not match ^c-[a-z0-9-]{4,60}$");
+        }
+        return captureId;
+    }
+
+    /** {@code fileName} when it is one a capture may have copied into a release; otherwise throws. */
+    static String requireCopyable(String fileName) {
+        if (!CAPTURED_TARBALL.equals(fileName) && !MANIFEST.equals(fileName)) {
+            throw new IllegalArgumentException("only " + CAPTURED_TARBALL + " and " + MANIFEST + " are copied from a "
+                    + "capture into a release, not '" + fileName + "'");
+        }
+        return fileName;
+    }
 
     /** The SHA-256 (lower-case hex) and size of an object as actually stored. */
     record ArtifactDigest(String sha256, long bytes) {

@@ -56,8 +56,8 @@ final class EvacuationWorld {
         return groups.getOrDefault(group, List.of());
     }
 
-    private CapturedReleaseAcceptor.Acceptance accept(ReleaseId id, String capturedBy) {
-        accepted.add(id + " " + capturedBy);
+    private CapturedReleaseAcceptor.Acceptance accept(String captureId, ReleaseId id, String capturedBy) {
+        accepted.add(captureId + " " + id + " " + capturedBy);
         if (acceptance == CapturedReleaseAcceptor.Kind.FAILED) {
             return new CapturedReleaseAcceptor.Acceptance(acceptance, "CHECKSUM_MISMATCH: the artifact differs");
         }

@@ -78,8 +78,8 @@ class EvacuationsTest {
 
         world.evacuations.onCommandStatus(capture, "Success");
 
-        assertThat(world.accepted).containsExactly(EvacuationWorld.RELEASE + " capture " + EvacuationWorld.CAPTURE_ID
-                + " of " + EvacuationWorld.I1);
+        assertThat(world.accepted).containsExactly(EvacuationWorld.CAPTURE_ID + " " + EvacuationWorld.RELEASE
+                + " capture " + EvacuationWorld.CAPTURE_ID + " of " + EvacuationWorld.I1);
         assertThat(world.promoted).containsExactly("production " + EvacuationWorld.RELEASE + " efs-evacuation");
         List<CommandRunner.Command> sent = world.commands.sent();
         assertThat(sent).hasSize(2);

@@ -11,6 +11,8 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.core.sync.ResponseTransformer;
 import software.amazon.awssdk.http.AbortableInputStream;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CopyObjectRequest;
+import software.amazon.awssdk.services.s3.model.CopyObjectResponse;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -19,10 +21,11 @@ import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
- * One S3 bucket in memory, answering PutObject and GetObject the way S3 does, conditional writes
- * included: If-None-Match {@code *} → 412 when the key exists, If-Match → 412 on another ETag and 404
- * on a missing key. It can be told to answer the next puts with 409 ConditionalRequestConflict or
- * 503. Only the two operations the adapters use are implemented; anything else throws.
+ * One S3 bucket in memory, answering PutObject, GetObject and CopyObject (within the bucket) the way
+ * S3 does, conditional writes included: If-None-Match {@code *} → 412 when the key exists, If-Match →
+ * 412 on another ETag and 404 on a missing key; a copy of a missing source → 404 NoSuchKey. It can be
+ * told to answer the next puts and copies with 409 ConditionalRequestConflict or 503. Only the
+ * operations the adapters use are implemented; anything else throws.
  */
 public final class FakeS3 implements S3Client {
     private final String bucket;
@@ -85,6 +88,27 @@ public final class FakeS3 implements S3Client {
             throw new UncheckedIOException(e);
         }
         return PutObjectResponse.builder().eTag(etags.get(key)).build();
+    }
+
+    @Override
+    public synchronized CopyObjectResponse copyObject(CopyObjectRequest request) {
+        puts++;
+        checkBucket(request.sourceBucket());
+        checkBucket(request.destinationBucket());
+        failIfUnavailable();
+        if (conflictsLeft > 0) {
+            conflictsLeft--;
+            throw error(409, "ConditionalRequestConflict", "A conflicting conditional operation is in progress");
+        }
+        byte[] source = objects.get(request.sourceKey());
+        if (source == null) {
+            throw NoSuchKeyException.builder().statusCode(404).message("The specified key does not exist.").build();
+        }
+        if ("*".equals(request.ifNoneMatch()) && objects.containsKey(request.destinationKey())) {
+            throw error(412, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold");
+        }
+        putRaw(request.destinationKey(), source);
+        return CopyObjectResponse.builder().build();
     }
 
     @Override

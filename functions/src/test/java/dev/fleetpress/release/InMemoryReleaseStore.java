@@ -7,6 +7,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
@@ -14,10 +15,16 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 
-/** A {@link ReleaseStore} in memory: records in an {@link InMemoryLedger}, artifacts as byte arrays. */
+/**
+ * A {@link ReleaseStore} in memory: records (and manifests) in an {@link InMemoryLedger}, artifacts as
+ * byte arrays, captures ({@code captures/<id>/<file>}) as byte arrays too; copies are create-if-absent
+ * and atomic, as S3's CopyObject with {@code If-None-Match: *} is.
+ */
 final class InMemoryReleaseStore implements ReleaseStore {
     private final InMemoryLedger records = new InMemoryLedger();
     private final Map<String, byte[]> artifacts = new HashMap<>();
+    private final Map<String, byte[]> captures = new HashMap<>();
+    private int copies;
 
     @Override
     public VersionedLedger records() {
@@ -43,9 +50,64 @@ final class InMemoryReleaseStore implements ReleaseStore {
         artifacts.remove(id + "/" + fileName);
     }
 
+    /** What the capture document uploads, or a hostile instance instead: {@code captures/<captureId>/<fileName>}. */
+    synchronized void putCaptured(String captureId, String fileName, byte[] bytes) {
+        captures.put(captureId + "/" + fileName, bytes.clone());
+    }
+
+    synchronized void deleteCaptured(String captureId, String fileName) {
+        captures.remove(captureId + "/" + fileName);
+    }
+
+    synchronized boolean hasArtifact(ReleaseId id, String fileName) {
+        return artifacts.containsKey(id + "/" + fileName);
+    }
+
+    synchronized byte[] artifact(ReleaseId id, String fileName) {
+        byte[] bytes = artifacts.get(id + "/" + fileName);
+        return bytes == null ? null : bytes.clone();
+    }
+
+    /** How many copies created their target. */
+    synchronized int copies() {
+        return copies;
+    }
+
+    @Override
+    public synchronized Optional<String> capturedManifest(String captureId) {
+        byte[] bytes = captures.get(ReleaseStore.requireCaptureId(captureId) + "/" + MANIFEST);
+        return bytes == null ? Optional.empty() : Optional.of(new String(bytes, StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public synchronized Optional<ArtifactDigest> capturedDigest(String captureId, String fileName) {
+        return digestOf(captures.get(ReleaseStore.requireCaptureId(captureId) + "/" + fileName));
+    }
+
+    @Override
+    public synchronized boolean copyCaptured(String captureId, ReleaseId releaseId, String fileName) {
+        byte[] source = captures.get(ReleaseStore.requireCaptureId(captureId) + "/" + ReleaseStore.requireCopyable(fileName));
+        if (source == null) {
+            throw new ReleaseBackendException("captures/" + captureId + "/" + fileName + " does not exist", null);
+        }
+        boolean created;
+        if (fileName.equals(MANIFEST)) {
+            created = records.createIfAbsent(releaseId + "/" + MANIFEST, new String(source, StandardCharsets.UTF_8));
+        } else {
+            created = artifacts.putIfAbsent(releaseId + "/" + fileName, source.clone()) == null;
+        }
+        if (created) {
+            copies++;
+        }
+        return created;
+    }
+
     @Override
     public synchronized Optional<ArtifactDigest> digest(ReleaseId releaseId, String fileName) {
-        byte[] bytes = artifacts.get(releaseId + "/" + fileName);
+        return digestOf(artifacts.get(releaseId + "/" + fileName));
+    }
+
+    private static Optional<ArtifactDigest> digestOf(byte[] bytes) {
         if (bytes == null) {
             return Optional.empty();
         }

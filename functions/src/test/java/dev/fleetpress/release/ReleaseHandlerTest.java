@@ -120,6 +120,21 @@ class ReleaseHandlerTest {
             public Optional<ArtifactDigest> digest(ReleaseId releaseId, String fileName) {
                 throw new ReleaseBackendException("S3 is unavailable", new RuntimeException("503 SlowDown"));
             }
+
+            @Override
+            public Optional<String> capturedManifest(String captureId) {
+                throw new ReleaseBackendException("S3 is unavailable", new RuntimeException("503 SlowDown"));
+            }
+
+            @Override
+            public Optional<ArtifactDigest> capturedDigest(String captureId, String fileName) {
+                throw new ReleaseBackendException("S3 is unavailable", new RuntimeException("503 SlowDown"));
+            }
+
+            @Override
+            public boolean copyCaptured(String captureId, ReleaseId releaseId, String fileName) {
+                throw new ReleaseBackendException("S3 is unavailable", new RuntimeException("503 SlowDown"));
+            }
         };
         ReleaseHandler failing = new ReleaseHandler(ReleasePipeline.of(down, world.builds, world.pointers,
                 Clock.systemUTC()), PROJECT, BUCKET);

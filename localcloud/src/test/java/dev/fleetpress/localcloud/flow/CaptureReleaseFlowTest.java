@@ -8,6 +8,7 @@ import dev.fleetpress.localcloud.LocalCloud;
 import dev.fleetpress.localcloud.LocalGit;
 import dev.fleetpress.localcloud.autoscaling.InstanceView;
 import dev.fleetpress.release.CaptureOutcome;
+import dev.fleetpress.release.Manifest;
 import dev.fleetpress.release.PromotionResult;
 import dev.fleetpress.release.ReleaseCatalog;
 import dev.fleetpress.release.ReleaseId;
@@ -20,9 +21,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterAll;
@@ -32,6 +41,8 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.ssm.model.GetCommandInvocationResponse;
 import software.amazon.awssdk.services.ssm.model.ParameterType;
 
@@ -39,9 +50,11 @@ import software.amazon.awssdk.services.ssm.model.ParameterType;
  * The EFS exit plan's first two steps on localcloud, for real: an instance of the production group
  * serves a site from a webroot standing for an EFS mount (a symlink out of its sandbox and a
  * {@code proc/mounts} line, as LocalEfs mounts one); the capture document, sent through Run Command,
- * runs instance/capture-release.sh with bash in the sandbox; ReleasePipeline.acceptCaptured verifies
- * and records what it uploaded; promoted, the RolloutFunction installs it on the instance with the
- * bootstrap document like any built release.
+ * runs instance/capture-release.sh with bash in the sandbox and uploads under {@code captures/} only;
+ * ReleasePipeline.acceptCaptured verifies what it uploaded, copies it into {@code releases/<id>/} on
+ * localcloud's S3 (CopyObject with If-None-Match, concurrent calls included) and records it once;
+ * promoted, the RolloutFunction installs it on the instance with the bootstrap document like any
+ * built release.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -110,7 +123,7 @@ class CaptureReleaseFlowTest {
 
     @Test
     @Order(1)
-    void captureDocument_onTheInstance_uploadsTheReleaseAndItsRecord() {
+    void captureDocument_onTheInstance_uploadsTheReleaseAndItsRecordUnderCaptures() {
         assertThat(cloud.template().outputs().get("CaptureReleaseDocumentName")).isEqualTo("fleetpress-local-capture-release");
 
         GetCommandInvocationResponse run = capture("c-flow-test-0001");
@@ -134,13 +147,16 @@ class CaptureReleaseFlowTest {
         assertThat(excluded.get("uploads").asLong()).isEqualTo(1);
         assertThat(excluded.get("caches").asLong()).isEqualTo(1);
         assertThat(excluded.get("symlinksOutsideWebroot").asLong()).isEqualTo(1);
+        assertThat(record.get("alreadyReleased").asBoolean()).isFalse();
+        assertThat(keys("captures/c-flow-test-0001/")).containsExactly("captures/c-flow-test-0001/manifest.json",
+                "captures/c-flow-test-0001/release.tar.gz");
+        assertThat(keys("releases/" + captured + "/")).isEmpty();
     }
 
     @Test
     @Order(2)
     void capturedTarball_holdsNoSecretUploadOrCache() throws IOException {
-        byte[] gz = cloud.s3().getObjectAsBytes(b -> b.bucket(cloud.releaseBucket()).key("releases/" + captured + "/release.tar.gz"))
-                .asByteArray();
+        byte[] gz = bytes("captures/c-flow-test-0001/release.tar.gz");
         String tar;
         try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(gz))) {
             tar = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
@@ -151,12 +167,33 @@ class CaptureReleaseFlowTest {
 
     @Test
     @Order(3)
-    void acceptCaptured_recordsTheCapturedReleaseOnce() {
-        CaptureOutcome first = operator.acceptCaptured(ReleaseId.of(captured), "efs-evacuation c-flow-test-0001");
-        CaptureOutcome again = operator.acceptCaptured(ReleaseId.of(captured), "efs-evacuation c-flow-test-0001");
+    void acceptCaptured_calledConcurrently_copiesTheCaptureIntoTheReleaseAndRecordsItOnce() throws Exception {
+        int callers = 4;
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(callers);
+        List<Future<CaptureOutcome>> calls = new ArrayList<>();
+        try {
+            for (int i = 0; i < callers; i++) {
+                calls.add(pool.submit(() -> {
+                    start.await();
+                    return operator.acceptCaptured("c-flow-test-0001", ReleaseId.of(captured), "efs-evacuation c-flow-test-0001");
+                }));
+            }
+            start.countDown();
+            List<CaptureOutcome> outcomes = new ArrayList<>();
+            for (Future<CaptureOutcome> call : calls) {
+                outcomes.add(call.get(LIMIT.toSeconds(), TimeUnit.SECONDS));
+            }
+            assertThat(outcomes).as(outcomes.toString()).extracting(CaptureOutcome::kind)
+                    .containsOnlyOnce(CaptureOutcome.Kind.RECORDED).doesNotContain(CaptureOutcome.Kind.FAILED);
+        } finally {
+            pool.shutdownNow();
+        }
+        CaptureOutcome again = operator.acceptCaptured("c-flow-test-0001", ReleaseId.of(captured), "efs-evacuation c-flow-test-0001");
 
-        assertThat(first.kind()).as(first.message()).isEqualTo(CaptureOutcome.Kind.RECORDED);
         assertThat(again.kind()).isEqualTo(CaptureOutcome.Kind.ALREADY_RECORDED);
+        assertThat(bytes("releases/" + captured + "/release.tar.gz")).isEqualTo(bytes("captures/c-flow-test-0001/release.tar.gz"));
+        assertThat(bytes("releases/" + captured + "/manifest.json")).isEqualTo(bytes("captures/c-flow-test-0001/manifest.json"));
         ReleaseRecord record = ReleaseCatalog.create(cloud.dependencies(),
                 Settings.of(cloud.environmentOf("ReleaseFunction"))).release(ReleaseId.of(captured)).orElseThrow();
         assertThat(record.manifest().isCaptured()).isTrue();
@@ -183,12 +220,40 @@ class CaptureReleaseFlowTest {
 
     @Test
     @Order(5)
-    void captureAgain_ofTheUnchangedWebroot_givesTheSameReleaseAndUploadsNothingNew() {
+    void captureAgain_ofTheUnchangedWebroot_givesTheSameReleaseAndUploadsOnlyItsRecord() {
         GetCommandInvocationResponse run = capture("c-flow-test-0002");
 
         assertThat(run.statusAsString()).as(run.standardErrorContent()).isEqualTo("Success");
         assertThat(run.standardOutputContent()).contains("release=" + captured).contains("uploaded=false");
-        assertThat(json("captures/c-flow-test-0002.json").text("releaseId")).isEqualTo(captured);
+        Json.Node record = json("captures/c-flow-test-0002.json");
+        assertThat(record.text("releaseId")).isEqualTo(captured);
+        assertThat(record.get("alreadyReleased").asBoolean()).isTrue();
+        assertThat(keys("captures/c-flow-test-0002/")).isEmpty();
+        CaptureOutcome accepted = operator.acceptCaptured("c-flow-test-0002", ReleaseId.of(captured), "efs-evacuation c-flow-test-0002");
+        assertThat(accepted.kind()).as(accepted.message()).isEqualTo(CaptureOutcome.Kind.ALREADY_RECORDED);
+    }
+
+    @Test
+    @Order(6)
+    void acceptCaptured_ofAForgedCaptureOfTheSameRelease_refusesItAndLeavesTheReleaseAlone() throws Exception {
+        byte[] release = bytes("releases/" + captured + "/release.tar.gz");
+        byte[] manifest = bytes("releases/" + captured + "/manifest.json");
+        // A compromised instance can write only under captures/: a consistent capture (its manifest
+        // matches its tarball) claiming the recorded release's id with other code.
+        byte[] forged = "forged code".getBytes(StandardCharsets.UTF_8);
+        Manifest.Artifact real = Manifest.parse(new String(manifest, StandardCharsets.UTF_8)).artifact();
+        String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(forged));
+        put("captures/c-flow-test-forged/release.tar.gz", forged);
+        put("captures/c-flow-test-forged/manifest.json", new String(manifest, StandardCharsets.UTF_8)
+                .replace(real.sha256(), sha256).replace("\"bytes\":" + real.bytes(), "\"bytes\":" + forged.length)
+                .getBytes(StandardCharsets.UTF_8));
+
+        CaptureOutcome outcome = operator.acceptCaptured("c-flow-test-forged", ReleaseId.of(captured), "efs-evacuation forged");
+
+        assertThat(outcome.kind()).isEqualTo(CaptureOutcome.Kind.FAILED);
+        assertThat(outcome.failure()).as(outcome.message()).isEqualTo("CONFLICTING_RELEASE");
+        assertThat(bytes("releases/" + captured + "/release.tar.gz")).isEqualTo(release);
+        assertThat(bytes("releases/" + captured + "/manifest.json")).isEqualTo(manifest);
     }
 
     private GetCommandInvocationResponse capture(String captureId) {
@@ -203,6 +268,19 @@ class CaptureReleaseFlowTest {
             return !List.of("Pending", "InProgress", "Delayed").contains(last[0].statusAsString());
         });
         return last[0];
+    }
+
+    private byte[] bytes(String key) {
+        return cloud.s3().getObjectAsBytes(b -> b.bucket(cloud.releaseBucket()).key(key)).asByteArray();
+    }
+
+    private void put(String key, byte[] content) {
+        cloud.s3().putObject(b -> b.bucket(cloud.releaseBucket()).key(key), RequestBody.fromBytes(content));
+    }
+
+    private List<String> keys(String prefix) {
+        return cloud.s3().listObjectsV2(b -> b.bucket(cloud.releaseBucket()).prefix(prefix)).contents().stream()
+                .map(S3Object::key).sorted().toList();
     }
 
     private Json.Node json(String key) {

@@ -101,6 +101,12 @@ class EvacuationFlowTest {
         assertThat(plan.capture().releaseId()).isNotEqualTo(built).matches("r-[0-9a-f]{12}");
         assertThat(plan.capture().webrootOnEfs()).isTrue();
         assertThat(plan.promotion().result()).isEqualTo("PROMOTED");
+        // The instance uploaded under captures/ only; EfsFunction copied the verified capture into the release.
+        String captured = "captures/" + plan.capture().captureId() + "/";
+        String released = "releases/" + plan.capture().releaseId() + "/";
+        assertThat(read(released + "manifest.json")).isEqualTo(read(captured + "manifest.json"));
+        assertThat(bytes(released + "release.tar.gz")).isEqualTo(bytes(captured + "release.tar.gz"));
+        assertThat(read(released + "release.json")).contains(plan.capture().captureId());
         EvacuationReport report = EvacuationReport.fromJson(read("efs/reports/production.json"));
         assertThat(report.releaseId()).isEqualTo(plan.capture().releaseId());
         assertThat(report.instancesInService()).isEqualTo(1);
@@ -121,6 +127,10 @@ class EvacuationFlowTest {
 
     private String read(String key) {
         return cloud.s3().getObjectAsBytes(b -> b.bucket(cloud.releaseBucket()).key(key)).asUtf8String();
+    }
+
+    private byte[] bytes(String key) {
+        return cloud.s3().getObjectAsBytes(b -> b.bucket(cloud.releaseBucket()).key(key)).asByteArray();
     }
 
     private static void await(Supplier<Boolean> condition) {
