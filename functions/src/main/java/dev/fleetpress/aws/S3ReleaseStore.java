@@ -1,6 +1,7 @@
 package dev.fleetpress.aws;
 
 import dev.fleetpress.ledger.VersionedLedger;
+import dev.fleetpress.release.Manifest;
 import dev.fleetpress.release.ReleaseBackendException;
 import dev.fleetpress.release.ReleaseId;
 import dev.fleetpress.release.ReleaseStore;
@@ -69,8 +70,8 @@ public final class S3ReleaseStore implements ReleaseStore {
         try (ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> b.bucket(bucket).key(key))) {
             byte[] bytes = in.readNBytes(MAX_MANIFEST_BYTES + 1);
             if (bytes.length > MAX_MANIFEST_BYTES) {
-                throw new ReleaseBackendException("s3://" + bucket + "/" + key + " is over " + MAX_MANIFEST_BYTES
-                        + " bytes, which no capture's manifest is: capture again", null);
+                throw new Manifest.ManifestException("it is over " + MAX_MANIFEST_BYTES
+                        + " bytes, which no capture's manifest is: capture again");
             }
             return Optional.of(new String(bytes, StandardCharsets.UTF_8));
         } catch (NoSuchKeyException e) {

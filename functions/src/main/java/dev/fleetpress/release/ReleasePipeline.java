@@ -200,8 +200,13 @@ public final class ReleasePipeline implements ReleaseRequests {
         }
         String uploaded = "captures/" + captureId + "/";
         String released = "releases/" + id + "/";
-        Optional<String> text = store.capturedManifest(captureId);
         Optional<ReleaseRecord> recorded = records.release(id);
+        Optional<String> text;
+        try {
+            text = store.capturedManifest(captureId);
+        } catch (Manifest.ManifestException e) {
+            return refuseCapture(id, "INVALID_MANIFEST", uploaded + ReleaseStore.MANIFEST + " is invalid: " + e.getMessage());
+        }
         if (text.isEmpty()) {
             if (recorded.isPresent()) {
                 return alreadyRecorded(id, recorded.get());

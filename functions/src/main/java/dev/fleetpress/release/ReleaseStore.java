@@ -37,8 +37,11 @@ public interface ReleaseStore {
     Optional<ArtifactDigest> digest(ReleaseId releaseId, String fileName);
 
     /**
-     * {@code captures/<captureId>/manifest.json} as uploaded by the capture document (at most 1 MiB);
-     * empty when the object does not exist.
+     * {@code captures/<captureId>/manifest.json} as uploaded by the capture document; empty when the
+     * object does not exist.
+     *
+     * @throws Manifest.ManifestException when it is over 1 MiB, which no capture's manifest is (an
+     *                                    instance wrote it, so it is not read whole)
      */
     Optional<String> capturedManifest(String captureId);
 

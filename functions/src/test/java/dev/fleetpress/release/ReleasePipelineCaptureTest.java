@@ -356,6 +356,21 @@ class ReleasePipelineCaptureTest {
     }
 
     @Test
+    void acceptCaptured_whenTheStoreFindsTheManifestOversized_failsAsInvalid() {
+        ReleaseStore oversized = new DelegatingReleaseStore(world.store) {
+            @Override
+            public Optional<String> capturedManifest(String captureId) {
+                throw new Manifest.ManifestException("it is over 1048576 bytes, which no capture's manifest is: capture again");
+            }
+        };
+
+        CaptureOutcome outcome = ReleasePipeline.of(oversized, world.builds, world.pointers, world.clock)
+                .acceptCaptured(CAPTURE, ID, BY);
+
+        assertFailed(outcome, "INVALID_MANIFEST", "captures/c-2026-11-27-production/manifest.json is invalid: it is over");
+    }
+
+    @Test
     void acceptCaptured_whenManifestLacksAField_failsNamingIt() {
         captureUploads(manifest(ID, TARBALL).replace("\"capturedFrom\":\"i-0123456789abcdef0\",", ""), TARBALL);
 

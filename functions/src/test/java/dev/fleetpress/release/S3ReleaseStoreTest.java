@@ -46,6 +46,14 @@ class S3ReleaseStoreTest {
     }
 
     @Test
+    void capturedManifest_whenOverOneMebibyte_throwsManifestExceptionWithoutReadingItWhole() {
+        s3.putRaw("captures/c-2026-11-27-production/manifest.json", new byte[1024 * 1024 + 1]);
+
+        assertThatThrownBy(() -> store.capturedManifest(CAPTURE)).isInstanceOf(Manifest.ManifestException.class)
+                .hasMessageContaining("over 1048576 bytes");
+    }
+
+    @Test
     void capturedDigest_whenUploaded_streamsSha256AndSize() {
         s3.putRaw("captures/c-2026-11-27-production/release.tar.gz", "abc".getBytes(StandardCharsets.UTF_8));
 
