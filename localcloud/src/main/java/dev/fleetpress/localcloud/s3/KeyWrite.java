@@ -83,6 +83,23 @@ record KeyWrite(Kind kind, String bucket, String key) {
         return Optional.of(new KeyWrite(kind, bucket, key));
     }
 
+    /**
+     * The {@code bucket/key} lock name of a request that reads one object (GET or HEAD on a key, whatever
+     * its query), empty for every other request. S3Proxy's filesystem store replaces an object's file
+     * and then its attributes (the ETag among them): a read racing a replace could see the new bytes
+     * without an ETag, which S3 never answers. Reads therefore take the key's lock as writes do.
+     */
+    static Optional<String> objectRead(String method, String rawPath) {
+        if (!method.equals("GET") && !method.equals("HEAD")) {
+            return Optional.empty();
+        }
+        String[] path = rawPath.split("/", 3);
+        if (path.length < 3 || path[1].isEmpty() || path[2].isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(URLDecoder.decode(path[1], StandardCharsets.UTF_8) + "/" + URLDecoder.decode(path[2], StandardCharsets.UTF_8));
+    }
+
     private static Set<String> parameterNames(String rawQuery) {
         if (rawQuery == null || rawQuery.isEmpty()) {
             return Set.of();

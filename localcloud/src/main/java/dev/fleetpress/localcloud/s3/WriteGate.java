@@ -24,7 +24,9 @@ import org.jclouds.blobstore.domain.BlobMetadata;
  *   <li>{@code If-None-Match: *} and {@code If-Match} on PutObject, CopyObject and CompleteMultipartUpload
  *       are evaluated inside that lock, answering 412 / 404 / 501 as S3 does without touching the object;</li>
  *   <li>after a successful creation, still inside the lock, the stored size and ETag are read back and
- *       handed to the {@link Notifier}.</li>
+ *       handed to the {@link Notifier};</li>
+ *   <li>GET and HEAD of a key take that key's lock too, so a read never sees an object half replaced
+ *       (S3Proxy's filesystem store writes the bytes before the attributes that hold the ETag).</li>
  * </ul>
  * Racing conditional writers to one key therefore queue: the first one wins and the others see the
  * object it wrote and answer 412 (never S3's alternative, 409 ConditionalRequestConflict).
@@ -51,7 +53,17 @@ final class WriteGate extends HandlerWrapper {
         Optional<KeyWrite> recognised = KeyWrite.recognise(request.getMethod(), baseRequest.getRequestURI(),
                 baseRequest.getQueryString(), request.getHeader("x-amz-copy-source"));
         if (recognised.isEmpty()) {
-            super.handle(target, baseRequest, request, response);
+            Optional<String> read = KeyWrite.objectRead(request.getMethod(), baseRequest.getRequestURI());
+            if (read.isEmpty()) {
+                super.handle(target, baseRequest, request, response);
+                return;
+            }
+            locks.lock(read.get());
+            try {
+                super.handle(target, baseRequest, request, response);
+            } finally {
+                locks.unlock(read.get());
+            }
             return;
         }
         KeyWrite write = recognised.get();

@@ -44,4 +44,17 @@ class KeyWriteTest {
     void recognise_whenPutSetsAcl_isNotAKeyWrite() {
         assertThat(KeyWrite.recognise("PUT", "/media/k", "acl", null)).isEmpty();
     }
+
+    @Test
+    void objectRead_whenGetOrHeadOfAKey_namesTheKeysLock() {
+        assertThat(KeyWrite.objectRead("GET", "/media/a%20b/%C3%BC.jpg")).contains("media/a b/ü.jpg");
+        assertThat(KeyWrite.objectRead("HEAD", "/media/k")).contains("media/k");
+    }
+
+    @Test
+    void objectRead_whenABucketRequestOrAWrite_isEmpty() {
+        assertThat(KeyWrite.objectRead("GET", "/media")).isEmpty();
+        assertThat(KeyWrite.objectRead("GET", "/media/")).isEmpty();
+        assertThat(KeyWrite.objectRead("PUT", "/media/k")).isEmpty();
+    }
 }

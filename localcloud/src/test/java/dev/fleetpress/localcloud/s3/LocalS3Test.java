@@ -74,6 +74,43 @@ class LocalS3Test {
         DELIVERIES.clear();
     }
 
+    // Reads racing writes
+
+    @Test
+    void getObject_whileTheKeyIsReplacedConcurrently_alwaysAnswersAnETagAndWholeContent() throws Exception {
+        put("ledger/race", "v0");
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(6);
+        try {
+            java.util.List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+            for (int w = 0; w < 2; w++) {
+                done.add(pool.submit(() -> {
+                    for (int i = 1; i <= 150; i++) {
+                        put("ledger/race", "v" + i);
+                    }
+                    return null;
+                }));
+            }
+            java.util.Set<String> missing = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            for (int r = 0; r < 4; r++) {
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < 150; i++) {
+                        var got = client.getObjectAsBytes(b -> b.bucket(bucket).key("ledger/race"));
+                        if (got.response().eTag() == null || !got.asUtf8String().matches("v[0-9]+")) {
+                            missing.add(got.response().eTag() + " " + got.asUtf8String());
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (var d : done) {
+                d.get();
+            }
+            assertThat(missing).isEmpty();
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     // Conditional writes
 
     @Test
