@@ -240,12 +240,16 @@ public final class RunCommand implements AutoCloseable {
         }
         Set<String> only = request.hasInstanceIds() && !request.instanceIds().isEmpty()
                 ? Set.copyOf(request.instanceIds()) : null;
+        // Stop every matching invocation before reporting any: reporting a stopped one frees a concurrency
+        // slot, and the dispatch that follows must not start an invocation this same cancel is about to stop.
+        List<Invocation> stopped = new ArrayList<>();
         for (Invocation invocation : command.invocations()) {
             if ((only == null || only.contains(invocation.instance.id()))
                     && invocation.stop(Invocation.Stop.CANCELLED, clock.instant())) {
-                done(invocation);
+                stopped.add(invocation);
             }
         }
+        stopped.forEach(this::done);
         return CancelCommandResponse.builder().build();
     }
 
