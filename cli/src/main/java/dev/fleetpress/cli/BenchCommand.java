@@ -66,9 +66,14 @@ final class BenchCommand implements Runnable {
         @Option(names = "--rounds", defaultValue = "3", description = "Interleaved rounds of the three variants (default: ${DEFAULT-VALUE}).")
         int rounds;
 
+        @Option(names = "--import-parallelism", paramLabel = "N", description = "MediaImportParallelism for this run "
+                + "(default: the template's). localcloud runs 4 shard invocations at once, so 8 puts the import at the raw "
+                + "loop's 32 requests in flight.")
+        int importParallelism;
+
         @Override
         public Integer call() throws Exception {
-            return new dev.fleetpress.cli.bench.MediaImportBenchmark(Workspace.root(), files, rounds).run();
+            return new dev.fleetpress.cli.bench.MediaImportBenchmark(Workspace.root(), files, rounds, importParallelism).run();
         }
     }
 

@@ -74,16 +74,19 @@ public final class MediaImportBenchmark {
     private final Path root;
     private final int fileCount;
     private final int rounds;
+    /** MediaImportParallelism for the run; 0: the template's default. */
+    private final int importParallelism;
 
-    public MediaImportBenchmark(Path root, int fileCount, int rounds) {
+    public MediaImportBenchmark(Path root, int fileCount, int rounds, int importParallelism) {
         this.root = root;
         this.fileCount = fileCount;
         this.rounds = rounds;
+        this.importParallelism = importParallelism;
     }
 
     public int run() throws Exception {
-        if (fileCount < 100 || rounds < 1) {
-            System.err.println("--files must be at least 100 and --rounds at least 1");
+        if (fileCount < 100 || rounds < 1 || importParallelism < 0 || importParallelism > 64) {
+            System.err.println("--files must be at least 100, --rounds at least 1 and --import-parallelism 1 to 64");
             return 2;
         }
         if (!BootstrapProcess.missing(List.of("aws", "bash", "tar", "sha256sum")).isEmpty()) {
@@ -109,8 +112,12 @@ public final class MediaImportBenchmark {
 
     private void measure(Path tmp, PrintStream out) throws Exception {
         LocalGit site = LocalGit.copyOf(root.resolve("examples/site"), tmp.resolve("site"));
-        try (LocalCloud cloud = LocalCloud.builder().projectRoot(root).dataDir(tmp.resolve("cloud")).siteRepository(site.dir())
-                .timeScale(TIME_SCALE).build()) {
+        LocalCloud.Builder builder = LocalCloud.builder().projectRoot(root).dataDir(tmp.resolve("cloud")).siteRepository(site.dir())
+                .timeScale(TIME_SCALE);
+        if (importParallelism > 0) {
+            builder.parameter("MediaImportParallelism", String.valueOf(importParallelism));
+        }
+        try (LocalCloud cloud = builder.build()) {
             MediaBucket bucket = new MediaBucket(cloud.s3(), cloud.template().outputs().get("MediaBucketName"));
             Instances.Instance instance = cloud.instances().launch("fleetpress-production");
             Path uploads = instance.root().resolve("var/www/fleetpress/current/wp-content/uploads");
@@ -122,6 +129,9 @@ public final class MediaImportBenchmark {
 
             out.printf("JIT: this JVM %s; MediaFunction's JAVA_TOOL_OPTIONS in template.yaml: %s%n", jitFlags(),
                     cloud.environmentOf("MediaFunction").getOrDefault("JAVA_TOOL_OPTIONS", "(none)"));
+            out.printf("import concurrency: IMPORT_PARALLELISM %s per shard invocation, localcloud runs 4 invocations at once "
+                    + "(up to %d PutObjects in flight; the raw loops run %s)%n", cloud.environmentOf("MediaFunction").get("IMPORT_PARALLELISM"),
+                    4 * Integer.parseInt(cloud.environmentOf("MediaFunction").get("IMPORT_PARALLELISM")), RAW_THREADS);
             MediaMigration migration = new MediaMigration(cloud, instance, bucket);
             Map<Integer, MediaMigration.Shards> shards = new LinkedHashMap<>();
             for (int mb : concat(MAIN_SHARD_MB, SCALING_SHARD_MB)) {
