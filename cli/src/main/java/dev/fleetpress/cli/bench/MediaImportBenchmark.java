@@ -22,8 +22,8 @@ import java.util.function.ToDoubleFunction;
  *
  * <p>The import is MediaFunction driven by S3 notifications, exactly as deployed; its shards come from
  * the real export document, run once per shard size (its time is reported apart, with the import that
- * overlapped it), and each measured import replays those shards under a new migration id: staged and
- * published by CopyObject (the measure of the import; on AWS the uploads are an instance's work, not the
+ * overlapped it), and each measured import replays those shards under a new migration id: staged with
+ * localcloud S3 notifications held, then released at once (the measure of the import; on AWS the uploads are an instance's work, not the
  * function's), and once more uploaded one by one during the import, as an export on this machine would.
  * The import's time is report.json's window: the first shard's start to the report. Since UPLOADS_PREFIX is one per
  * function, not per migration, the imported objects are deleted between imports so that none is skipped

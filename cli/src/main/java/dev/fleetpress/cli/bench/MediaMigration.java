@@ -23,7 +23,7 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
  * instance, whose shards S3's notifications hand to MediaFunction, and replays of those very shards
  * under a fresh migration id, so that an import can be measured without its export competing for the
  * CPU. A replay puts each shard's {@code .json} (its migration id rewritten) then its {@code .tar}, one
- * shard after the other as the export does (or staged first and published by CopyObject, see
+ * shard after the other as the export does (or staged first with the notifications held, see
  * {@link #replay}), and {@code migration.json} last.
  */
 final class MediaMigration {
@@ -100,39 +100,47 @@ final class MediaMigration {
 
     /**
      * Puts {@code shards} under {@code newId} and measures the import they trigger; the uploads prefix must
-     * be empty. {@code staged}: every shard is uploaded first under a key that notifies nothing, then
-     * published in order by CopyObject, so the import has its shards at once and the benchmark's own
+     * be empty. {@code staged}: every shard is uploaded first with localcloud's S3 notifications held, then
+     * the notifications are released at once, so the import has its shards at once and the benchmark's own
      * uploads (which on AWS an instance makes, not the function's CPU) run before the window. Otherwise
      * each shard is uploaded in turn as the export does, overlapping the import of those before it.
      */
     Import replay(Shards shards, String newId, boolean staged) throws Exception {
-        String stagedPrefix = MigrationKeys.ROOT + newId + "/staged/";
-        if (staged) {
-            for (int n = 1; n <= shards.count(); n++) {
-                put(MigrationKeys.shardManifest(newId, n), renamed(shards.dir().resolve(file(n, "json")), newId));
-                String stagedKey = stagedPrefix + file(n, "tar.staged");
-                cloud.s3().putObject(b -> b.bucket(bucket.name()).key(stagedKey), RequestBody.fromFile(shards.dir().resolve(file(n, "tar"))));
-            }
-        }
         Import imported;
+        if (staged) {
+            // Every shard in place first, its notifications held; released at once when the clock starts, so the
+            // window holds only the import (on AWS the uploads are an instance's work, not the function's).
+            AutoCloseable held = cloud.localS3().holdNotifications();
+            try {
+                for (int n = 1; n <= shards.count(); n++) {
+                    put(MigrationKeys.shardManifest(newId, n), renamed(shards.dir().resolve(file(n, "json")), newId));
+                    String tarKey = MigrationKeys.shardTar(newId, n);
+                    cloud.s3().putObject(b -> b.bucket(bucket.name()).key(tarKey), RequestBody.fromFile(shards.dir().resolve(file(n, "tar"))));
+                }
+                put(MigrationKeys.migrationManifest(newId), renamed(shards.dir().resolve("migration.json"), newId));
+            } catch (Exception e) {
+                held.close();
+                throw e;
+            }
+            try (HeapSampler heap = HeapSampler.start()) {
+                double cpu = processCpuSeconds();
+                long start = System.nanoTime();
+                held.close();
+                imported = awaitReport(newId, start, heap, cpu);
+            }
+            return imported;
+        }
         try (HeapSampler heap = HeapSampler.start()) {
             double cpu = processCpuSeconds();
             long start = System.nanoTime();
             for (int n = 1; n <= shards.count(); n++) {
                 String tarKey = MigrationKeys.shardTar(newId, n);
-                if (staged) {
-                    String stagedKey = stagedPrefix + file(n, "tar.staged");
-                    cloud.s3().copyObject(b -> b.sourceBucket(bucket.name()).sourceKey(stagedKey).destinationBucket(bucket.name())
-                            .destinationKey(tarKey));
-                } else {
-                    put(MigrationKeys.shardManifest(newId, n), renamed(shards.dir().resolve(file(n, "json")), newId));
-                    cloud.s3().putObject(b -> b.bucket(bucket.name()).key(tarKey), RequestBody.fromFile(shards.dir().resolve(file(n, "tar"))));
-                }
+                put(MigrationKeys.shardManifest(newId, n), renamed(shards.dir().resolve(file(n, "json")), newId));
+                cloud.s3().putObject(b -> b.bucket(bucket.name()).key(tarKey), RequestBody.fromFile(shards.dir().resolve(file(n, "tar"))));
             }
             put(MigrationKeys.migrationManifest(newId), renamed(shards.dir().resolve("migration.json"), newId));
             imported = awaitReport(newId, start, heap, cpu);
         }
-        bucket.delete(stagedPrefix);
         return imported;
     }
 

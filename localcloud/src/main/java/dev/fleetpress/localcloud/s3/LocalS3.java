@@ -166,6 +166,14 @@ public final class LocalS3 implements AutoCloseable {
     }
 
     /** The secret access key matching {@link #accessKeyId()}; a fixed local value, not a secret. */
+    /**
+     * Holds the notifications of objects written from now on until the handle is closed, then delivers them
+     * in order: a benchmark can put several objects in place and start the work their events trigger at once.
+     */
+    public AutoCloseable holdNotifications() {
+        return notifier.hold();
+    }
+
     public String secretAccessKey() {
         return SECRET_ACCESS_KEY;
     }

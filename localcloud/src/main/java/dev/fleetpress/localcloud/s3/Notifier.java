@@ -95,6 +95,22 @@ final class Notifier implements AutoCloseable {
         return Base64.getEncoder().encodeToString(bytes);
     }
 
+    /**
+     * Holds every delivery queued from now on until the returned handle is closed; they are then delivered in
+     * order. For benchmarks that must have several objects in place before the events about them start work.
+     */
+    AutoCloseable hold() {
+        java.util.concurrent.CountDownLatch released = new java.util.concurrent.CountDownLatch(1);
+        delivery.execute(() -> {
+            try {
+                released.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        return released::countDown;
+    }
+
     /** Delivers what is queued (waiting a few seconds at most), then stops the delivery thread. */
     @Override
     public void close() {

@@ -277,6 +277,20 @@ class LocalS3Test {
     }
 
     @Test
+    void holdNotifications_whileHeld_deliversNothingThenAllInOrderWhenReleased() throws Exception {
+        s3.setNotifications(bucket, List.of(rule("all", "", "")));
+        AutoCloseable held = s3.holdNotifications();
+        put("a", "one");
+        put("b", "two");
+
+        assertThat(DELIVERIES.poll(300, TimeUnit.MILLISECONDS)).as("nothing delivered while held").isNull();
+        held.close();
+
+        assertThat(key(next())).isEqualTo("a");
+        assertThat(key(next())).isEqualTo("b");
+    }
+
+    @Test
     void putObject_whenSameKeyWrittenTwice_sequencerIncreases() throws Exception {
         s3.setNotifications(bucket, List.of(rule("all", "", "")));
         put("k", "one");
