@@ -4,8 +4,6 @@ import dev.fleetpress.json.Json;
 import dev.fleetpress.ledger.LedgerException;
 import dev.fleetpress.localcloud.s3.LocalS3;
 import dev.fleetpress.localcloud.ssm.LocalSsm;
-import dev.fleetpress.localcloud.template.StackContext;
-import dev.fleetpress.localcloud.template.Template;
 import dev.fleetpress.release.ReleaseBackendException;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -275,9 +273,7 @@ final class Backend implements AutoCloseable {
 
     /** The template's outputs for the local stack (bucket and prefix), resolved as `local up` resolves them. */
     private static Map<String, String> localOutputs() {
-        Template template = Template.load(Workspace.root().resolve("template.yaml"),
-                StackContext.local(Map.of("SourceLocation", Workspace.home().resolve("site.git").toString())));
-        return template.outputs();
+        return Workspace.localTemplate().outputs();
     }
 
     private static Json.Node readEndpoints(Path file) {

@@ -88,7 +88,7 @@ final class EfsCommand implements Runnable {
                 if (!name.isEmpty()) {
                     throw new MediaException("--release-bucket goes with --aws; against localcloud it comes from template.yaml", 2);
                 }
-                return localTemplate().outputs().get("ReleaseBucketName");
+                return Workspace.localTemplate().outputs().get("ReleaseBucketName");
             }
             if (name.isEmpty()) {
                 throw new MediaException("--aws needs --release-bucket <bucket>: the stack's output ReleaseBucketName", 2);
@@ -229,7 +229,7 @@ final class EfsCommand implements Runnable {
             Template template = where.aws
                     ? Template.load(Workspace.root().resolve("template.yaml"), new StackContext(where.stack, "us-east-1",
                             "000000000000", "aws", Map.of("SourceLocation", "https://example.invalid/site.git")))
-                    : localTemplate();
+                    : Workspace.localTemplate();
             Map<String, String> env = new HashMap<>(functionEnvironment(template, "EfsFunction"));
             env.put("RELEASE_BUCKET", releaseBucket);
             env.put("MEDIA_BUCKET", mediaBucket);
@@ -334,11 +334,6 @@ final class EfsCommand implements Runnable {
             first = false;
         }
         out.println(s.append("}}"));
-    }
-
-    static Template localTemplate() {
-        return Template.load(Workspace.root().resolve("template.yaml"),
-                StackContext.local(Map.of("SourceLocation", Workspace.home().resolve("site.git").toString())));
     }
 
     static Map<String, String> functionEnvironment(Template template, String logicalId) {

@@ -402,8 +402,7 @@ final class MediaCommand implements Runnable {
                 throw new MediaException("no localcloud state in " + home + ": run ./fleetpress local up (or set FLEETPRESS_HOME), "
                         + "or pass --aws --stack <name> --media-bucket <bucket> for AWS", 2);
             }
-            Template template = Template.load(Workspace.root().resolve("template.yaml"),
-                    StackContext.local(Map.of("SourceLocation", home.resolve("site.git").toString())));
+            Template template = Workspace.localTemplate();
             String bucket = template.outputs().get("MediaBucketName");
             List<AutoCloseable> resources = new ArrayList<>();
             S3Client s3;

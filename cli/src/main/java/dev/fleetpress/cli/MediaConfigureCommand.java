@@ -5,14 +5,12 @@ import dev.fleetpress.aws.SsmSiteConfiguration;
 import dev.fleetpress.cli.MediaCommand.Cloud;
 import dev.fleetpress.cli.MediaCommand.MediaException;
 import dev.fleetpress.cli.MediaCommand.Where;
-import dev.fleetpress.localcloud.template.StackContext;
 import dev.fleetpress.localcloud.template.Template;
 import dev.fleetpress.media.offload.OffloadPlugin;
 import dev.fleetpress.media.offload.OffloadSettings;
 import dev.fleetpress.release.ReleaseBackendException;
 import dev.fleetpress.release.ReleaseId;
 import java.io.PrintStream;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -86,8 +84,7 @@ final class MediaConfigureCommand implements Callable<Integer> {
         String releaseBucket = "<ReleaseBucketName>";
         String bucketRegion = region;
         if (cloud.local()) {
-            Template template = Template.load(Workspace.root().resolve("template.yaml"),
-                    StackContext.local(Map.of("SourceLocation", Workspace.home().resolve("site.git").toString())));
+            Template template = Workspace.localTemplate();
             prefix = template.outputs().get("ParameterPrefix");
             releaseBucket = template.outputs().get("ReleaseBucketName");
             bucketRegion = bucketRegion.isEmpty() ? template.context().region() : bucketRegion;

@@ -13,8 +13,6 @@ import dev.fleetpress.fleet.FleetRecords;
 import dev.fleetpress.fleet.InstanceRecord;
 import dev.fleetpress.fleet.InstanceState;
 import dev.fleetpress.ledger.LedgerException;
-import dev.fleetpress.localcloud.template.StackContext;
-import dev.fleetpress.localcloud.template.Template;
 import dev.fleetpress.media.ObjectStoreException;
 import dev.fleetpress.media.rewrite.MigrationReport;
 import dev.fleetpress.media.rewrite.Pause;
@@ -162,8 +160,7 @@ final class MediaRewriteCommand implements Callable<Integer> {
         String bucket = releaseBucket;
         String prefix = "/fleetpress/" + cloud.stackName();
         if (cloud.local()) {
-            Map<String, String> outputs = Template.load(Workspace.root().resolve("template.yaml"),
-                    StackContext.local(Map.of("SourceLocation", Workspace.home().resolve("site.git").toString()))).outputs();
+            Map<String, String> outputs = Workspace.localTemplate().outputs();
             bucket = outputs.get("ReleaseBucketName");
             prefix = outputs.get("ParameterPrefix");
         }

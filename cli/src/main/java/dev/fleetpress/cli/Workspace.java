@@ -1,8 +1,11 @@
 package dev.fleetpress.cli;
 
 import dev.fleetpress.localcloud.LocalGit;
+import dev.fleetpress.localcloud.template.StackContext;
+import dev.fleetpress.localcloud.template.Template;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 /** Where the CLI finds the project (template.yaml, examples/) and keeps local state. */
 final class Workspace {
@@ -36,6 +39,12 @@ final class Workspace {
         }
         String env = System.getenv("FLEETPRESS_HOME");
         return env != null && !env.isBlank() ? Path.of(env).toAbsolutePath() : root().resolve(".localcloud");
+    }
+
+    /** template.yaml resolved for the local stack, as {@code local up} resolves it (its outputs name the buckets and prefix). */
+    static Template localTemplate() {
+        return Template.load(root().resolve("template.yaml"),
+                StackContext.local(Map.of("SourceLocation", home().resolve("site.git").toString())));
     }
 
     /** Copies examples/site into {@code target} (without vendor/) and makes it a git repository with one commit. */

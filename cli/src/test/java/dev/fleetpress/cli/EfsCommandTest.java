@@ -20,66 +20,50 @@ import software.amazon.awssdk.services.autoscaling.model.LifecycleState;
 class EfsCommandTest {
     private static final Instant NOW = Instant.parse("2026-11-28T12:00:00Z");
 
-    private record Result(int exit, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream capturedOut = new ByteArrayOutputStream();
-        ByteArrayOutputStream capturedErr = new ByteArrayOutputStream();
-        int exit;
-        try {
-            System.setOut(new PrintStream(capturedOut, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(capturedErr, true, StandardCharsets.UTF_8));
-            exit = Main.run(args);
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-        return new Result(exit, capturedOut.toString(StandardCharsets.UTF_8), capturedErr.toString(StandardCharsets.UTF_8));
+    private static CliRun run(String... args) {
+        return CliRun.run(args);
     }
 
     @Test
     void evacuate_whenTheEnvironmentCouldReachAShell_exits2() {
-        Result r = run("efs", "evacuate", "prod;rm -rf /");
+        CliRun r = run("efs", "evacuate", "prod;rm -rf /");
 
-        assertThat(r.exit).isEqualTo(2);
-        assertThat(r.err).contains("environment");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("environment");
     }
 
     @Test
     void evacuate_whenTheInstanceIsNotAnId_exits2() {
-        Result r = run("efs", "evacuate", "staging", "--instance", "i-$(reboot)");
+        CliRun r = run("efs", "evacuate", "staging", "--instance", "i-$(reboot)");
 
-        assertThat(r.exit).isEqualTo(2);
-        assertThat(r.err).contains("--instance");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("--instance");
     }
 
     @Test
     void evacuate_whenTheReleaseBucketIsGivenWithoutAws_exits2() {
-        Result r = run("efs", "evacuate", "staging", "--release-bucket", "some-bucket");
+        CliRun r = run("efs", "evacuate", "staging", "--release-bucket", "some-bucket");
 
-        assertThat(r.exit).isEqualTo(2);
-        assertThat(r.err).contains("--release-bucket goes with --aws");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("--release-bucket goes with --aws");
     }
 
     @Test
     void status_whenAwsHasNoReleaseBucket_exits2NamingTheOutput() {
-        Result r = run("efs", "status", "--aws", "--stack", "fleetpress", "--media-bucket", "fleetpress-media-1");
+        CliRun r = run("efs", "status", "--aws", "--stack", "fleetpress", "--media-bucket", "fleetpress-media-1");
 
-        assertThat(r.exit).isEqualTo(2);
-        assertThat(r.err).contains("ReleaseBucketName");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("ReleaseBucketName");
     }
 
     @Test
     void status_withoutLocalState_saysHowToStartAndExits2(@TempDir Path empty) {
         System.setProperty("fleetpress.home", empty.toString());
         try {
-            Result r = run("efs", "status");
+            CliRun r = run("efs", "status");
 
-            assertThat(r.exit).isEqualTo(2);
-            assertThat(r.err).contains("local up");
+            assertThat(r.exit()).isEqualTo(2);
+            assertThat(r.err()).contains("local up");
         } finally {
             System.clearProperty("fleetpress.home");
         }

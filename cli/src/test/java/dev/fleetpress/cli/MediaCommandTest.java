@@ -53,24 +53,8 @@ class MediaCommandTest {
     private static final Clock CLOCK = Clock.fixed(T0, ZoneOffset.UTC);
     private static final FleetGroups GROUPS = FleetGroups.parse("production=fleetpress-production,staging=fleetpress-staging");
 
-    private record Result(int exit, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream capturedOut = new ByteArrayOutputStream();
-        ByteArrayOutputStream capturedErr = new ByteArrayOutputStream();
-        int exit;
-        try {
-            System.setOut(new PrintStream(capturedOut, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(capturedErr, true, StandardCharsets.UTF_8));
-            exit = Main.run(args);
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-        return new Result(exit, capturedOut.toString(StandardCharsets.UTF_8), capturedErr.toString(StandardCharsets.UTF_8));
+    private static CliRun run(String... args) {
+        return CliRun.run(args);
     }
 
     private static Instance instance(String id, LifecycleState state, String health) {
@@ -112,7 +96,7 @@ class MediaCommandTest {
 
     @Test
     void migrate_whenTheEnvironmentIsNotAName_exits2WithTheRule() {
-        Result r = run("media", "migrate", "Prod!");
+        CliRun r = run("media", "migrate", "Prod!");
 
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("not an environment name: 'Prod!'");
@@ -120,7 +104,7 @@ class MediaCommandTest {
 
     @Test
     void migrate_whenTheShardSizeIsOutOfRange_exits2() {
-        Result r = run("media", "migrate", "production", "--shard-mb", "0");
+        CliRun r = run("media", "migrate", "production", "--shard-mb", "0");
 
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("--shard-mb must be 1 to 9999");
@@ -128,7 +112,7 @@ class MediaCommandTest {
 
     @Test
     void migrate_whenTheInstanceIsNotAnId_exits2() {
-        Result r = run("media", "migrate", "production", "--instance", "web-1");
+        CliRun r = run("media", "migrate", "production", "--instance", "web-1");
 
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("--instance 'web-1' is not an EC2 instance id");
@@ -136,7 +120,7 @@ class MediaCommandTest {
 
     @Test
     void migrate_whenTheUploadsPathCouldReachAShell_exits2() {
-        Result r = run("media", "migrate", "production", "--uploads-path", "/var/www/$(reboot)");
+        CliRun r = run("media", "migrate", "production", "--uploads-path", "/var/www/$(reboot)");
 
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("--uploads-path");
@@ -144,7 +128,7 @@ class MediaCommandTest {
 
     @Test
     void migrate_whenStackIsGivenWithoutAws_exits2() {
-        Result r = run("media", "migrate", "production", "--stack", "fleetpress");
+        CliRun r = run("media", "migrate", "production", "--stack", "fleetpress");
 
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("go with --aws");
@@ -152,7 +136,7 @@ class MediaCommandTest {
 
     @Test
     void migrate_whenAwsHasNoMediaBucket_exits2NamingTheOutput() {
-        Result r = run("media", "migrate", "production", "--aws", "--stack", "fleetpress");
+        CliRun r = run("media", "migrate", "production", "--aws", "--stack", "fleetpress");
 
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("--media-bucket", "MediaBucketName");
@@ -160,7 +144,7 @@ class MediaCommandTest {
 
     @Test
     void status_whenTheIdIsMalformed_exits2() {
-        Result r = run("media", "status", "production", "../etc");
+        CliRun r = run("media", "status", "production", "../etc");
 
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("migration id '../etc' must match");
@@ -168,7 +152,7 @@ class MediaCommandTest {
 
     @Test
     void status_whenTheIntervalIsZero_exits2() {
-        Result r = run("media", "status", "production", "--watch", "--interval", "0");
+        CliRun r = run("media", "status", "production", "--watch", "--interval", "0");
 
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("--interval");
@@ -179,7 +163,7 @@ class MediaCommandTest {
         String previous = System.getProperty("fleetpress.home");
         System.setProperty("fleetpress.home", empty.toString());
         try {
-            Result r = run("media", "status", "production");
+            CliRun r = run("media", "status", "production");
 
             assertThat(r.exit()).isEqualTo(2);
             assertThat(r.err()).contains("no localcloud state in", "./fleetpress local up");

@@ -112,12 +112,7 @@ final class MediaMigration {
             // window holds only the import (on AWS the uploads are an instance's work, not the function's).
             AutoCloseable held = cloud.localS3().holdNotifications();
             try {
-                for (int n = 1; n <= shards.count(); n++) {
-                    put(MigrationKeys.shardManifest(newId, n), renamed(shards.dir().resolve(file(n, "json")), newId));
-                    String tarKey = MigrationKeys.shardTar(newId, n);
-                    cloud.s3().putObject(b -> b.bucket(bucket.name()).key(tarKey), RequestBody.fromFile(shards.dir().resolve(file(n, "tar"))));
-                }
-                put(MigrationKeys.migrationManifest(newId), renamed(shards.dir().resolve("migration.json"), newId));
+                putShards(shards, newId);
             } catch (Exception e) {
                 held.close();
                 throw e;
@@ -133,15 +128,20 @@ final class MediaMigration {
         try (HeapSampler heap = HeapSampler.start()) {
             double cpu = processCpuSeconds();
             long start = System.nanoTime();
-            for (int n = 1; n <= shards.count(); n++) {
-                String tarKey = MigrationKeys.shardTar(newId, n);
-                put(MigrationKeys.shardManifest(newId, n), renamed(shards.dir().resolve(file(n, "json")), newId));
-                cloud.s3().putObject(b -> b.bucket(bucket.name()).key(tarKey), RequestBody.fromFile(shards.dir().resolve(file(n, "tar"))));
-            }
-            put(MigrationKeys.migrationManifest(newId), renamed(shards.dir().resolve("migration.json"), newId));
+            putShards(shards, newId);
             imported = awaitReport(newId, start, heap, cpu);
         }
         return imported;
+    }
+
+    /** Each shard's manifest and tar in order, as the export uploads them, then migration.json. */
+    private void putShards(Shards shards, String newId) throws IOException {
+        for (int n = 1; n <= shards.count(); n++) {
+            put(MigrationKeys.shardManifest(newId, n), renamed(shards.dir().resolve(file(n, "json")), newId));
+            String tarKey = MigrationKeys.shardTar(newId, n);
+            cloud.s3().putObject(b -> b.bucket(bucket.name()).key(tarKey), RequestBody.fromFile(shards.dir().resolve(file(n, "tar"))));
+        }
+        put(MigrationKeys.migrationManifest(newId), renamed(shards.dir().resolve("migration.json"), newId));
     }
 
     private Import awaitReport(String id, long start, HeapSampler heap, double cpuAtStart) throws Exception {
